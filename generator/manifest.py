@@ -1,0 +1,56 @@
+"""A Kubernetes object as read from a file, with the position of each of its nodes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from generator.finding import Position, Resource
+
+Key = str | int
+NodePath = tuple[Key, ...]
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """One YAML document: `obj` is plain data; `positions` maps node paths to (line, column)."""
+
+    path: str
+    obj: Mapping[str, Any]
+    positions: Mapping[NodePath, tuple[int, int]] = field(default_factory=dict)
+    document: int = 0  # index of the document in its file
+
+    def position(self, *keys: Key) -> Position:
+        """The position of the deepest node on `keys` that exists in the file."""
+        for end in range(len(keys), -1, -1):
+            found = self.positions.get(tuple(keys[:end]))
+            if found is not None:
+                return Position(self.path, found[0], found[1])
+        return Position(self.path, 1, 1)
+
+    @property
+    def kind(self) -> str:
+        value = self.obj.get("kind")
+        return value if isinstance(value, str) else ""
+
+    @property
+    def api_version(self) -> str:
+        value = self.obj.get("apiVersion")
+        return value if isinstance(value, str) else ""
+
+    @property
+    def name(self) -> str:
+        meta = self.obj.get("metadata")
+        value = meta.get("name") if isinstance(meta, Mapping) else None
+        return value if isinstance(value, str) else ""
+
+    @property
+    def namespace(self) -> str | None:
+        meta = self.obj.get("metadata")
+        value = meta.get("namespace") if isinstance(meta, Mapping) else None
+        return value if isinstance(value, str) else None
+
+    @property
+    def resource(self) -> Resource:
+        return Resource(self.kind, self.name, self.namespace)
