@@ -46,12 +46,13 @@ class RuleContext:
 
 @dataclass(frozen=True)
 class Rule:
+    """A rule's data. Its failing and passing examples live in
+    `generator/rules/examples/<id>/{fail,pass}.yaml` (see `generator.rules.examples`)."""
+
     id: str
     severity: Severity
     summary: str
     description: str
-    failing_example: str
-    passing_example: str
 
     @property
     def family(self) -> str:
@@ -81,9 +82,18 @@ class Rule:
 ManifestCheck = Callable[[Sequence[Manifest], RuleContext], Iterable[Finding]]
 
 
+def always(_: RuleContext) -> bool:
+    return True
+
+
 @dataclass(frozen=True)
 class ManifestRule:
-    """A rule over the objects of one environment (validate) or one lint run."""
+    """A rule over the objects of one environment (validate) or one lint run.
+
+    `applies` says whether the rule is in force for a context, e.g. digest pinning
+    only where the environment's `imagePolicy` is `digest`.
+    """
 
     rule: Rule
     check: ManifestCheck
+    applies: Callable[[RuleContext], bool] = always
