@@ -1,0 +1,86 @@
+"""Read catalog.yaml: bytes -> YAML with positions -> schema -> checks -> model.
+
+Unreadable input raises InputError (exit 2); a catalog that parses but is invalid raises
+FindingsError with every finding (exit 1). Nothing is rendered from an invalid catalog.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.catalog import checks, graph, rules
+from generator.catalog.build import build_catalog
+from generator.catalog.model import Catalog
+from generator.catalog.schema import schema_findings
+from generator.errors import FindingsError, InputError
+from generator.finding import Finding, Position, has_errors, sorted_findings
+from generator.yamlio import Located, load_located
+
+CHECKS: tuple[checks.Check, ...] = (
+    checks.check_names,
+    checks.check_references,
+    checks.check_environments_listed,
+    checks.check_versions,
+    checks.check_secrets,
+    checks.check_probes,
+    checks.check_ports,
+    checks.check_autoscaling,
+    checks.check_min_replicas,
+    graph.check_cycles,
+    graph.check_dependencies_enabled,
+    graph.check_hosts,
+    graph.check_name_collisions,
+)
+
+
+def read_text(path: Path, shown: str) -> str:
+    """A file's text, or InputError saying why it cannot be read."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(
+            f"{shown} does not exist; create it (see catalog.example.yaml) or pass --catalog",
+            Position(shown),
+        ) from None
+    except IsADirectoryError:
+        raise InputError(
+            f"{shown} is a directory; pass the catalog file", Position(shown)
+        ) from None
+    except OSError as exc:
+        raise InputError(f"{shown} cannot be read: {exc.strerror}", Position(shown)) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        raise InputError(
+            f"{shown} is not UTF-8 (byte 0x{data[exc.start]:02x}); save it as UTF-8",
+            Position(shown, line, column),
+        ) from None
+
+
+def catalog_findings(doc: Located) -> list[Finding]:
+    """Every finding on a parsed catalog: schema first; the checks only on a schema-valid one."""
+    if doc.data is None:
+        return [
+            rules.SCHEMA.finding(
+                "the catalog is empty; start from catalog.example.yaml "
+                "(apiVersion, kind, repository, clusters, teams, environments, apps)",
+                Position(doc.path),
+            )
+        ]
+    found = schema_findings(doc)
+    if found:
+        return sorted_findings(found)
+    return sorted_findings([f for check in CHECKS for f in check(doc)])
+
+
+def load_catalog(path: Path, shown: str | None = None) -> Catalog:
+    """The catalog model; raises InputError or FindingsError."""
+    shown = shown or str(path)
+    doc = load_located(read_text(path, shown), shown)
+    found = catalog_findings(doc)
+    if has_errors(found):
+        raise FindingsError(found)
+    return build_catalog(doc)

@@ -1,0 +1,125 @@
+"""Rules decided on the catalog alone (`catalog-` family and catalog-level policies).
+
+Their failing and passing examples are catalogs: `generator/rules/examples/<id>/`.
+"""
+
+from __future__ import annotations
+
+from generator.finding import Severity
+from generator.rule import Rule
+
+
+def _rule(rule_id: str, summary: str, description: str) -> Rule:
+    return Rule(rule_id, Severity.ERROR, summary, description)
+
+
+SCHEMA = _rule(
+    "catalog-schema",
+    "The catalog matches schemas/catalog.schema.json.",
+    "Types, required keys, allowed values and formats of every catalog field, as the JSON "
+    "Schema states them. Versions are strings: quote `0.10`, which YAML reads as the number 0.1.",
+)
+UNKNOWN_KEY = _rule(
+    "catalog-unknown-key",
+    "Every key is one the catalog knows.",
+    "A misspelled key would otherwise be ignored silently; the message suggests the key "
+    "that was probably meant.",
+)
+INVALID_NAME = _rule(
+    "catalog-invalid-name",
+    "App, environment, cluster and team names are DNS-1123 labels.",
+    "Names become Kubernetes object names, label values and folder names: lower-case "
+    "letters, digits and '-', starting and ending with a letter or digit, at most 63 "
+    "characters. `../etc` or `Web_App` are refused.",
+)
+UNKNOWN_REFERENCE = _rule(
+    "catalog-unknown-reference",
+    "References name a cluster, team, environment or app the catalog defines.",
+    "An environment's cluster and access teams, an app's team, dependsOn and environments "
+    "must all exist.",
+)
+MISSING_ENVIRONMENT = _rule(
+    "catalog-missing-environment",
+    "Every app lists every environment.",
+    "Write `enabled: false` for an environment where the app does not run, so that adding "
+    "an environment is a decision for every app.",
+)
+VERSION_REQUIRED = _rule(
+    "catalog-version-required",
+    "An app enabled in an environment names its version there.",
+    "The version is the image tag and/or digest the environment runs.",
+)
+HOST_TEMPLATE = _rule(
+    "catalog-host-template",
+    "Host templates use only {app} and {env}.",
+    "Any other placeholder, or an unbalanced brace, is an error; the resolved host must be "
+    "a valid DNS name.",
+)
+DUPLICATE_HOST = _rule(
+    "catalog-duplicate-host",
+    "No two apps or environments on one cluster serve the same host and path.",
+    "Two Ingresses with the same host and path on one ingress controller fight for traffic.",
+)
+DEPENDENCY_CYCLE = _rule(
+    "catalog-dependency-cycle",
+    "dependsOn has no cycles.",
+    "Sync waves follow dependsOn; a cycle has no order.",
+)
+DEPENDENCY_DISABLED = _rule(
+    "catalog-dependency-disabled",
+    "An app's dependencies run wherever the app runs.",
+    "An app enabled in an environment where an app it depends on is disabled would start "
+    "without its dependency.",
+)
+NAME_COLLISION = _rule(
+    "catalog-name-collision",
+    "Generated names (Argo CD projects and applications, namespaces) are unique.",
+    "Applications are named <env>-<app>, projects <env> and <env>-guardrails; two "
+    "environments on one cluster need different namespaces.",
+)
+PROBE = _rule(
+    "catalog-probe",
+    "A probe is exactly one of path, grpc, tcp or command, on a known port.",
+    "HTTP, gRPC and TCP probes use the app's port unless they name their own `port`.",
+)
+PORT_REQUIRED = _rule(
+    "catalog-port-required",
+    "Apps with an ingress or a servicePort have a port.",
+    "The Service and the Ingress route to the app's container port.",
+)
+AUTOSCALING = _rule(
+    "catalog-autoscaling",
+    "autoscaling.minReplicas is at most maxReplicas.",
+    "A HorizontalPodAutoscaler with min above max is rejected by the API server.",
+)
+SUPPRESSION = _rule(
+    "catalog-suppression",
+    "A suppression names a known rule and known environments.",
+    "Suppressions need a reason; a suppression of an unknown rule id would silence nothing "
+    "and hide a typo.",
+)
+SECRET_LITERAL = _rule(
+    "secrets-literal-value",
+    "Catalog secrets reference the secret store; they never hold a value.",
+    "Each `secrets` entry is `{key: <path in the store>}`. A literal value in git is a "
+    "leaked secret; the message never repeats it.",
+)
+
+CATALOG_RULES: tuple[Rule, ...] = (
+    SCHEMA,
+    UNKNOWN_KEY,
+    INVALID_NAME,
+    UNKNOWN_REFERENCE,
+    MISSING_ENVIRONMENT,
+    VERSION_REQUIRED,
+    HOST_TEMPLATE,
+    DUPLICATE_HOST,
+    DEPENDENCY_CYCLE,
+    DEPENDENCY_DISABLED,
+    NAME_COLLISION,
+    PROBE,
+    PORT_REQUIRED,
+    AUTOSCALING,
+    SUPPRESSION,
+    SECRET_LITERAL,
+)

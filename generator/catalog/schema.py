@@ -1,0 +1,151 @@
+"""The catalog against schemas/catalog.schema.json, each problem a positioned finding."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterator
+from functools import cache
+from typing import Any
+
+import jsonschema
+
+from generator.catalog import rules
+from generator.finding import Finding
+from generator.manifest import NodePath
+from generator.paths import schemas_dir
+from generator.yamlio import Located
+
+_TYPE_NAMES = {
+    "string": "a string",
+    "integer": "an integer",
+    "number": "a number",
+    "boolean": "true or false",
+    "object": "a mapping",
+    "array": "a list",
+}
+
+
+@cache
+def catalog_validator() -> jsonschema.Draft202012Validator:
+    text = schemas_dir().joinpath("catalog.schema.json").read_text(encoding="utf-8")
+    return jsonschema.Draft202012Validator(json.loads(text))
+
+
+def _any(value: object) -> Any:
+    return value
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    return f"{value!r}"
+
+
+def _where(at: NodePath) -> str:
+    return ".".join(str(k) for k in at) or "the catalog"
+
+
+def _expected_types(schema_type: str | list[str]) -> str:
+    names = [schema_type] if isinstance(schema_type, str) else schema_type
+    return " or ".join(_TYPE_NAMES.get(n, n) for n in names)
+
+
+def _type_message(error: jsonschema.ValidationError, at: NodePath, doc: Located) -> str:
+    value: Any = error.instance
+    expected = _expected_types(_any(error.validator_value))
+    message = f"`{_where(at)}` must be {expected}, not {_describe(value)}"
+    if isinstance(value, float) and "a string" in expected:
+        written = doc.source_text(at) or repr(value)
+        message += f'; YAML reads {written} as a number: quote it, e.g. "{written}"'
+    return message
+
+
+def _unknown_keys(
+    error: jsonschema.ValidationError, at: NodePath, doc: Located
+) -> Iterator[Finding]:
+    schema: Any = error.schema
+    instance: Any = error.instance
+    known = sorted(schema.get("properties", {}))
+    extra = sorted(k for k in instance if k not in known)
+    for key in extra:
+        where = f"`{_where(at)}`" if at else "the top level of the catalog"
+        message = f"unknown key '{key}' in {where}"
+        close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
+        message += f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(known)}"
+        yield rules.UNKNOWN_KEY.finding(message, doc.position((*at, key), key=True))
+
+
+def _message(error: jsonschema.ValidationError, at: NodePath, doc: Located) -> str:
+    validator = error.validator
+    value: Any = error.instance
+    expected: Any = error.validator_value
+    where = f"`{_where(at)}`"
+    if validator == "required":
+        missing = [k for k in expected if k not in value]
+        return f"{where} misses the required key '{missing[0]}'; add it"
+    if validator in ("enum", "const"):
+        allowed = expected if validator == "enum" else [expected]
+        choices = ", ".join(str(a) for a in allowed)
+        return f"{where} is {_describe(value)}; use one of: {choices}"
+    if validator == "pattern":
+        return f"{where} is {_describe(value)}, which is not allowed here ({_hint(at)})"
+    if validator in ("minimum", "maximum"):
+        bound = "at least" if validator == "minimum" else "at most"
+        return f"{where} is {value}; it must be {bound} {expected}"
+    if validator in ("minLength", "minItems", "minProperties"):
+        return f"{where} is empty; give it a value"
+    if validator == "uniqueItems":
+        return f"{where} lists an item twice; remove the duplicate"
+    return f"{where}: {error.message}"
+
+
+def _hint(at: NodePath) -> str:
+    last = str(at[-1]) if at else ""
+    hints = {
+        "kubernetesVersion": 'write MAJOR.MINOR as a string, e.g. "1.31"',
+        "image": "the image repository only; the version goes under environments.<env>.version",
+        "namespace": "a DNS-1123 label: lower-case letters, digits and '-'",
+        "path": "a path starting with '/'",
+        "writablePaths": "an absolute path",
+        "github": "@user or @org/team",
+    }
+    for key, hint in hints.items():
+        if key in (last, *[str(k) for k in at]):
+            return hint
+    if len(at) >= 2 and at[-2] in ("requests", "limits", "quota", "default", "defaultRequest"):
+        return "a Kubernetes quantity such as 250m, 1, 512Mi or 2Gi"
+    return "see schemas/catalog.schema.json"
+
+
+def schema_findings(doc: Located) -> list[Finding]:
+    findings: list[Finding] = []
+    errors = sorted(catalog_validator().iter_errors(doc.data), key=lambda e: list(map(str, e.path)))
+    for error in errors:
+        at: NodePath = tuple(error.absolute_path)
+        if len(at) == 4 and at[0] == "apps" and at[2] == "secrets" and error.validator == "type":
+            findings.append(
+                rules.SECRET_LITERAL.finding(
+                    f"secret '{at[3]}' of app '{at[1]}' is written as a literal value; put the "
+                    "value in the secret store and write {key: <path in the store>} here",
+                    doc.position(at, key=True),
+                )
+            )
+        elif error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            findings.extend(_unknown_keys(error, at, doc))
+        elif error.validator == "type":
+            findings.append(rules.SCHEMA.finding(_type_message(error, at, doc), doc.position(at)))
+        else:
+            key = error.validator == "required" or error.validator == "additionalProperties"
+            findings.append(
+                rules.SCHEMA.finding(_message(error, at, doc), doc.position(at, key=key))
+            )
+    return findings
