@@ -123,6 +123,25 @@ def check_secrets(doc: Located) -> Iterator[Finding]:
                 )
 
 
+def check_secret_stores(doc: Located) -> Iterator[Finding]:
+    environments = _section(doc, "environments")
+    for app, spec in _section(doc, "apps").items():
+        if not spec.get("secrets"):
+            continue
+        for env, values in spec["environments"].items():
+            if (
+                values.get("enabled", True)
+                and env in environments
+                and "secretStore" not in environments[env]
+            ):
+                yield rules.SECRET_STORE.finding(
+                    f"app '{app}' has secrets and runs in '{env}', which names no secretStore; "
+                    f"set `environments.{env}.secretStore`",
+                    doc.position(("environments", env), key=True),
+                    environment=env,
+                )
+
+
 def check_probes(doc: Located) -> Iterator[Finding]:
     defaults = _section(doc, "defaults").get("probes", {})
     for app, spec in _section(doc, "apps").items():

@@ -22,6 +22,7 @@ CHECKS: tuple[checks.Check, ...] = (
     checks.check_environments_listed,
     checks.check_versions,
     checks.check_secrets,
+    checks.check_secret_stores,
     checks.check_probes,
     checks.check_ports,
     checks.check_autoscaling,

@@ -98,6 +98,11 @@ SUPPRESSION = _rule(
     "Suppressions need a reason; a suppression of an unknown rule id would silence nothing "
     "and hide a typo.",
 )
+SECRET_STORE = _rule(
+    "catalog-secret-store",
+    "An environment that runs an app with secrets names a secretStore.",
+    "The app's ExternalSecret reads from the environment's (Cluster)SecretStore.",
+)
 SECRET_LITERAL = _rule(
     "secrets-literal-value",
     "Catalog secrets reference the secret store; they never hold a value.",
@@ -121,5 +126,6 @@ CATALOG_RULES: tuple[Rule, ...] = (
     PORT_REQUIRED,
     AUTOSCALING,
     SUPPRESSION,
+    SECRET_STORE,
     SECRET_LITERAL,
 )

@@ -1,0 +1,22 @@
+"""Rendering: a pure function from the catalog model to the in-memory tree."""
+
+from __future__ import annotations
+
+from generator.catalog.model import Catalog
+from generator.render.argocd import render_argocd
+from generator.render.base import render_base
+from generator.render.namespace import render_namespace
+from generator.render.overlay import render_overlay
+from generator.render.tree import Tree, sorted_tree
+
+
+def render(catalog: Catalog) -> Tree:
+    tree: Tree = {}
+    for app in catalog.apps:
+        render_base(app, catalog.path, tree)
+    for env in catalog.environments:
+        render_namespace(env, catalog, tree)
+        for app in catalog.apps:
+            render_overlay(app, env, catalog, tree)
+    render_argocd(catalog, tree)
+    return sorted_tree(tree)
