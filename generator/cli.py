@@ -6,6 +6,7 @@ import click
 
 from generator import __version__
 from generator.cli_lint import lint_command
+from generator.cli_rules import explain_command, rules_command
 from generator.cli_state import CliState
 
 
@@ -19,3 +20,5 @@ def main(ctx: click.Context, debug: bool) -> None:
 
 
 main.add_command(lint_command)
+main.add_command(rules_command)
+main.add_command(explain_command)
