@@ -50,7 +50,11 @@ def kubernetes_version(_: click.Context, __: click.Parameter, value: str) -> str
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @handles_errors
 def lint_command(level: str, version: str, fmt: str | None, paths: tuple[Path, ...]) -> int:
-    """Check Kubernetes YAML files and folders (*.yaml, *.yml, recursively)."""
+    """Check Kubernetes YAML files and folders with the manifest rules.
+
+    Folders are read recursively (*.yaml, *.yml; hidden entries skipped). Exit 0 when
+    clean, 1 on error findings, 2 when any input cannot be read (all are listed).
+    """
     ctx = RuleContext(kubernetes_version=version, pod_security_level=level)
     result = lint(paths, ctx, cli_state().manifest_rules)
     click.echo(render(result, fmt or default_format(os.environ)), nl=False)

@@ -24,7 +24,10 @@ from generator.rules.examples import examples_for
 )
 @handles_errors
 def rules_command(fmt: str) -> int:
-    """List every rule (docs/rules.md is this command's markdown output)."""
+    """List every rule as markdown or JSON.
+
+    docs/rules.md is this command's markdown output.
+    """
     rules = cli_state().rules
     click.echo(rules_markdown(rules) if fmt == "markdown" else rules_json(rules), nl=False)
     return EXIT_CLEAN
