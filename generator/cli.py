@@ -5,9 +5,20 @@ from __future__ import annotations
 import click
 
 from generator import __version__
+from generator.cli_lint import lint_command
+from generator.cli_rules import explain_command, rules_command
+from generator.cli_state import CliState
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="gitopsgen")
-def main() -> None:
+@click.option("--debug", is_flag=True, help="Show the traceback of an internal error.")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
     """Generate and validate a Kustomize + Argo CD GitOps tree from catalog.yaml."""
+    ctx.ensure_object(CliState).debug = debug
+
+
+main.add_command(lint_command)
+main.add_command(rules_command)
+main.add_command(explain_command)

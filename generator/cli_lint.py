@@ -1,0 +1,61 @@
+"""`gitopsgen lint`: the manifest rules over any Kubernetes YAML files or folders."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import click
+
+from generator.cli_errors import handles_errors
+from generator.cli_state import cli_state
+from generator.lint import lint
+from generator.report import FORMATS, default_format, render
+from generator.rule import RuleContext
+from generator.rules.examples import DEFAULT_KUBERNETES_VERSION
+
+LEVELS = ("baseline", "restricted")
+
+
+def kubernetes_version(_: click.Context, __: click.Parameter, value: str) -> str:
+    if not re.fullmatch(r"[1-9][0-9]*\.[0-9]+", value):
+        raise click.BadParameter(f"{value!r} is not a MAJOR.MINOR version such as 1.31")
+    return value
+
+
+@click.command("lint")
+@click.option(
+    "--level",
+    type=click.Choice(LEVELS),
+    default="restricted",
+    show_default=True,
+    help="Pod Security Standards level the workloads must meet.",
+)
+@click.option(
+    "--kubernetes-version",
+    "version",
+    default=DEFAULT_KUBERNETES_VERSION,
+    show_default=True,
+    callback=kubernetes_version,
+    help="Kubernetes MAJOR.MINOR the objects are for (schemas, deprecated APIs).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default=None,
+    help="Output format [default: github when GITHUB_ACTIONS=true, else text].",
+)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@handles_errors
+def lint_command(level: str, version: str, fmt: str | None, paths: tuple[Path, ...]) -> int:
+    """Check Kubernetes YAML files and folders with the manifest rules.
+
+    Folders are read recursively (*.yaml, *.yml; hidden entries skipped). Exit 0 when
+    clean, 1 on error findings, 2 when any input cannot be read (all are listed).
+    """
+    ctx = RuleContext(kubernetes_version=version, pod_security_level=level)
+    result = lint(paths, ctx, cli_state().manifest_rules)
+    click.echo(render(result, fmt or default_format(os.environ)), nl=False)
+    return result.exit_code

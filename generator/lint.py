@@ -1,0 +1,111 @@
+"""The lint API: run the manifest rules over Kubernetes YAML files and directories.
+
+Every path is read before anything is reported. When any input cannot be read (a missing
+path, bytes that are not UTF-8, YAML that does not parse, duplicate keys, an alias bomb)
+the run raises `UnreadableInputError` naming every such file with its position (exit 2);
+rules only run when all input was read, so a result never silently covers part of it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from generator.errors import InputError
+from generator.finding import Finding, Position
+from generator.manifest import Manifest
+from generator.manifest_yaml import load_manifests
+from generator.result import Result
+from generator.rule import ManifestRule, RuleContext
+from generator.rules import MANIFEST_RULES
+
+SUFFIXES = (".yaml", ".yml")
+
+
+class UnreadableInputError(InputError):
+    """Several inputs could not be read; `str()` gives one `path:line:col: error:` line each."""
+
+    def __init__(self, errors: Sequence[InputError]) -> None:
+        super().__init__(errors[0].message, errors[0].position)
+        self.errors = tuple(errors)
+
+    def __str__(self) -> str:
+        return "\n".join(str(e) for e in self.errors)
+
+
+def _walk(folder: Path) -> list[Path]:
+    """`*.yaml`/`*.yml` under `folder`, sorted; hidden entries and symlinked folders skipped."""
+    found: list[Path] = []
+    for root, dirs, names in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        found += [Path(root, n) for n in names if n.endswith(SUFFIXES) and not n.startswith(".")]
+    return sorted(found)
+
+
+def expand(paths: Sequence[Path]) -> tuple[list[str], list[InputError]]:
+    """Files to read, as given, in first-seen order (a folder: its YAML files, recursively,
+    sorted); and an error for each path that does not exist."""
+    files: dict[str, None] = {}
+    errors: list[InputError] = []
+    for path in paths:
+        if path.is_dir():
+            files.update(dict.fromkeys(p.as_posix() for p in _walk(path)))
+        elif path.exists():
+            files[path.as_posix()] = None
+        else:
+            where = Position(path.as_posix(), 1, 1)
+            errors.append(InputError("no such file or directory", where))
+    return list(files), errors
+
+
+def _decode(data: bytes, path: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = len(data[line_start : exc.start].decode("utf-8", errors="replace")) + 1
+        raise InputError(
+            f"not UTF-8 text (byte 0x{data[exc.start]:02x}); save the file as UTF-8",
+            Position(path, line, column),
+        ) from None
+
+
+def read_manifests(path: str) -> list[Manifest]:
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", Position(path, 1, 1)) from None
+    return load_manifests(_decode(data, path), path)
+
+
+def run_rules(
+    manifests: Sequence[Manifest], ctx: RuleContext, rules: Iterable[ManifestRule]
+) -> tuple[list[Finding], list[ManifestRule]]:
+    in_force = [entry for entry in rules if entry.applies(ctx)]
+    findings = [f for entry in in_force for f in entry.check(manifests, ctx)]
+    return findings, in_force
+
+
+def lint(
+    paths: Sequence[Path],
+    ctx: RuleContext,
+    rules: Sequence[ManifestRule] = MANIFEST_RULES,
+) -> Result:
+    """Run every rule in `rules` that applies to `ctx` over all manifests under `paths`.
+
+    Findings carry paths as given (relative stays relative). Raises `UnreadableInputError`
+    (an `InputError`, exit 2) listing every input that cannot be read.
+    """
+    files, errors = expand(paths)
+    manifests: list[Manifest] = []
+    for path in files:
+        try:
+            manifests.extend(read_manifests(path))
+        except InputError as exc:
+            errors.append(exc)
+    if errors:
+        raise UnreadableInputError(sorted(errors, key=lambda e: e.position or Position("")))
+    findings, in_force = run_rules(manifests, ctx, rules)
+    return Result(tuple(findings), len(files), tuple(entry.rule for entry in in_force))
