@@ -45,6 +45,20 @@ def _types(expected: Any) -> str:
     return " or ".join(repr(n) for n in shown)
 
 
+def _only_types(alternatives: Any) -> list[str] | None:
+    """The types of `anyOf`/`oneOf` alternatives that only state a type (int-or-string,
+    Quantity); None when any alternative says more."""
+    if not isinstance(alternatives, list):
+        return None
+    types: list[str] = []
+    for alternative in alternatives:
+        if not isinstance(alternative, Mapping) or set(alternative) - {"type", "description"}:
+            return None
+        found = alternative.get("type")
+        types += [found] if isinstance(found, str) else list(found or [])
+    return list(dict.fromkeys(types))
+
+
 def _unknown_fields(
     instance: Mapping[Any, Any], schema: Any, path: tuple[PathKey, ...]
 ) -> Iterator[SchemaProblem]:
@@ -72,6 +86,8 @@ def problems_of(error: ValidationError) -> Iterator[SchemaProblem]:
         return
     if kind == "type":
         message = f"{short(value)} is not of type {_types(expected)}"
+    elif kind in ("anyOf", "oneOf") and _only_types(expected):
+        message = f"{short(value)} is not of type {_types(_only_types(expected))}"
     elif kind == "enum" and isinstance(expected, list):
         allowed = ", ".join(short(v) for v in expected)
         message = f"{short(value)} is not one of {allowed}"
