@@ -60,7 +60,8 @@ def check_missing_type(manifests: Sequence[Manifest], ctx: RuleContext) -> Itera
         missing = [key for key in ("apiVersion", "kind") if key not in manifest.obj]
         if missing:
             yield MISSING_TYPE.finding(
-                f"object has no {' and no '.join(missing)}; add them "
+                f"object has no {' and no '.join(missing)}; "
+                f"add {'it' if len(missing) == 1 else 'them'} "
                 "(e.g. apiVersion: apps/v1 and kind: Deployment)",
                 manifest.position(),
                 manifest.resource,
@@ -112,7 +113,7 @@ def check_invalid(manifests: Sequence[Manifest], ctx: RuleContext) -> Iterator[F
             hidden = len(problems) - MAX_PROBLEMS_PER_OBJECT
             yield INVALID.finding(
                 f"{manifest.kind} has {hidden} more schema problem(s) not listed "
-                f"(at most {MAX_PROBLEMS_PER_OBJECT} per object); fix the ones above first",
+                f"(at most {MAX_PROBLEMS_PER_OBJECT} per object); fix the listed ones first",
                 manifest.position("kind"),
                 manifest.resource,
             )
