@@ -12,6 +12,6 @@ _SOURCE_SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
 def schemas_dir() -> Traversable:
     """`schemas/` of the repository: read in place from a source checkout (editable
     install, tests), and from the package (`generator.schemas`) in a wheel install."""
-    if (_SOURCE_SCHEMAS / "catalog.schema.json").is_file():
+    if _SOURCE_SCHEMAS.is_dir() and (_SOURCE_SCHEMAS.parent / "pyproject.toml").is_file():
         return _SOURCE_SCHEMAS
     return files("generator.schemas")

@@ -1,0 +1,158 @@
+"""Kubernetes and CRD JSON Schemas, compiled once and shared: the `schema-` rules' source.
+
+Built-in kinds come from kubernetes-validate's bundled schemas for the requested Kubernetes
+minor version (the newest bundled one not newer than it); custom resources from the CRD
+schemas vendored in `schemas/crds/` (`_index.json`: apiVersion -> kind -> file), whatever
+the Kubernetes version. One validator per (version, apiVersion, kind, strict) is compiled
+and cached; each version's `_definitions.json` is read once and shared by its kinds.
+
+    registry = default_registry()
+    for problem in registry.problems(obj, "1.31"):
+        print(problem.message)  # spec.replicas: '3' is not of type 'integer'
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Mapping
+from functools import cache
+from importlib.resources.abc import Traversable
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.protocols import Validator
+from referencing import Registry, Resource
+
+from generator import k8sschema_bundled as bundled
+from generator.k8sschema_crd import relaxed
+from generator.k8sschema_problem import SchemaProblem, problems_of
+from generator.paths import schemas_dir
+
+__all__ = [
+    "SchemaProblem",
+    "SchemaRegistry",
+    "UnknownKind",
+    "default_registry",
+    "supported_versions",
+]
+
+CRD_INDEX = "_index.json"
+
+# (minor or None for a vendored CRD, apiVersion, kind, strict)
+_Key = tuple[bundled.Minor | None, str, str, bool]
+
+
+class UnknownKind(LookupError):
+    """No schema for an apiVersion/kind in a Kubernetes version, nor among the vendored CRDs."""
+
+    def __init__(self, api_version: str, kind: str, kubernetes_version: str) -> None:
+        super().__init__(
+            f"no schema for apiVersion {api_version!r} kind {kind!r} "
+            f"in Kubernetes {kubernetes_version} or the vendored CRDs"
+        )
+        self.api_version = api_version
+        self.kind = kind
+        self.kubernetes_version = kubernetes_version
+
+
+def load_json(resource: Traversable) -> Any:
+    """Read one schema file (the only place schema files are read)."""
+    with resource.open("rb") as handle:
+        return json.load(handle)
+
+
+def supported_versions() -> list[str]:
+    """The Kubernetes versions with bundled schemas, oldest first: "1.25" .. "1.37"."""
+    return [bundled.format_minor(m) for m in bundled.bundled_minors()]
+
+
+def _matches_gvk(schema: Mapping[str, Any], api_version: str, kind: str) -> bool:
+    group, _, version = api_version.rpartition("/")
+    return any(
+        gvk.get("group") == group and gvk.get("version") == version and gvk.get("kind") == kind
+        for gvk in schema.get("x-kubernetes-group-version-kind", ())
+    )
+
+
+class SchemaRegistry:
+    """Compiled validators, one per (Kubernetes minor, apiVersion, kind, strict); thread-safe."""
+
+    def __init__(self, crds: Traversable | None = None) -> None:
+        self._crds = crds if crds is not None else schemas_dir() / "crds"
+        self._lock = threading.RLock()
+        self._validators: dict[_Key, Validator | None] = {}
+        self._definitions: dict[tuple[bundled.Minor, bool], Registry[Any]] = {}
+        self._crd_index: Mapping[str, Mapping[str, str]] | None = None
+
+    def validator(
+        self, api_version: str, kind: str, kubernetes_version: str, strict: bool = True
+    ) -> Validator:
+        """The compiled validator for a kind; raises UnknownKind, or InputError for a
+        Kubernetes version outside `supported_versions()`."""
+        minor = bundled.pick_minor(kubernetes_version)
+        found = self._cached((minor, api_version, kind, strict))
+        if found is None:
+            found = self._cached((None, api_version, kind, strict))
+        if found is None:
+            raise UnknownKind(api_version, kind, kubernetes_version)
+        return found
+
+    def problems(
+        self, obj: Mapping[str, Any], kubernetes_version: str, strict: bool = True
+    ) -> list[SchemaProblem]:
+        """Every schema problem of `obj`, sorted by path; [] when it is valid.
+
+        Raises UnknownKind when no schema knows its apiVersion/kind (also when either is
+        missing or not a string), InputError for an unsupported Kubernetes version.
+        """
+        api_version, kind = obj.get("apiVersion"), obj.get("kind")
+        if not isinstance(api_version, str) or not isinstance(kind, str):
+            bundled.pick_minor(kubernetes_version)
+            raise UnknownKind(str(api_version or ""), str(kind or ""), kubernetes_version)
+        validator = self.validator(api_version, kind, kubernetes_version, strict)
+        found = [p for error in validator.iter_errors(obj) for p in problems_of(error)]
+        return sorted(set(found), key=SchemaProblem.sort_key)
+
+    def _cached(self, key: _Key) -> Validator | None:
+        with self._lock:
+            if key not in self._validators:
+                self._validators[key] = self._compile(*key)
+            return self._validators[key]
+
+    def _compile(
+        self, minor: bundled.Minor | None, api_version: str, kind: str, strict: bool
+    ) -> Validator | None:
+        if minor is None:
+            name = self._index().get(api_version, {}).get(kind)
+            if name is None:
+                return None
+            schema = load_json(self._crds / name)
+            return Draft202012Validator(schema if strict else relaxed(schema))
+        file_name = bundled.schema_file_name(api_version, kind)
+        resource = bundled.version_dir(minor, strict) / file_name if file_name else None
+        if resource is None or not resource.is_file():
+            return None
+        schema = load_json(resource)
+        # Guards against name collisions: `apps.example.com/v1` also maps to `-apps-v1`.
+        if not _matches_gvk(schema, api_version, kind):
+            return None
+        return Draft202012Validator(schema, registry=self._definitions_for(minor, strict))
+
+    def _definitions_for(self, minor: bundled.Minor, strict: bool) -> Registry[Any]:
+        if (minor, strict) not in self._definitions:
+            contents = load_json(bundled.version_dir(minor, strict) / "_definitions.json")
+            resource = Resource.from_contents(contents)  # its $id: .../api/_definitions.json
+            self._definitions[(minor, strict)] = resource @ Registry()
+        return self._definitions[(minor, strict)]
+
+    def _index(self) -> Mapping[str, Mapping[str, str]]:
+        if self._crd_index is None:
+            self._crd_index = load_json(self._crds / CRD_INDEX)
+        return self._crd_index
+
+
+@cache
+def default_registry() -> SchemaRegistry:
+    """The process-wide registry over the bundled and vendored schemas."""
+    return SchemaRegistry()
