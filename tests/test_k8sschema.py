@@ -18,7 +18,12 @@ from generator.paths import schemas_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 # The pinned upstream files scripts/vendor_crds.py reads (see schemas/README.md).
-UPSTREAM = Path(os.environ.get("GITOPSGEN_UPSTREAM", "/work/shared/upstream"))
+# The pinned upstream data lives beside the repository (shared/upstream), as in CI.
+UPSTREAM = Path(
+    os.environ.get(
+        "GITOPSGEN_UPSTREAM", Path(__file__).resolve().parents[2] / "shared" / "upstream"
+    )
+)
 
 DEPLOYMENT = {
     "apiVersion": "apps/v1",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from generator.catalog.rules import CATALOG_RULES
 from generator.rule import ManifestRule, Rule
 from generator.rules import (
     api,
@@ -12,6 +13,7 @@ from generator.rules import (
     rbac,
     schema,
     secrets,
+    tree,
     workload,
 )
 
@@ -29,5 +31,6 @@ MANIFEST_RULES: tuple[ManifestRule, ...] = (
 
 
 def all_rules() -> tuple[Rule, ...]:
-    """Every rule's data, sorted by id."""
-    return tuple(sorted((r.rule for r in MANIFEST_RULES), key=lambda r: r.id))
+    """Every rule's data (catalog, manifest and tree rules), sorted by id."""
+    every = [*CATALOG_RULES, *(r.rule for r in MANIFEST_RULES), *tree.TREE_RULES]
+    return tuple(sorted(every, key=lambda r: r.id))
