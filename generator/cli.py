@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from generator import __version__
+from generator.cli_generate import generate_command
 from generator.cli_lint import lint_command
 from generator.cli_rules import explain_command, rules_command
 from generator.cli_state import CliState
@@ -19,6 +20,7 @@ def main(ctx: click.Context, debug: bool) -> None:
     ctx.ensure_object(CliState).debug = debug
 
 
+main.add_command(generate_command)
 main.add_command(lint_command)
 main.add_command(rules_command)
 main.add_command(explain_command)

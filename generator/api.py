@@ -1,0 +1,56 @@
+"""The API the CLI and tests call: whole jobs over a repository, no printing."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.catalog.load import load_catalog
+from generator.catalog.model import Catalog
+from generator.constants import CATALOG_FILE
+from generator.errors import FindingsError
+from generator.render import render
+from generator.render.tree import Tree
+from generator.writer import Plan, apply, plan
+
+
+@dataclass(frozen=True)
+class Repository:
+    root: Path
+    catalog_path: Path
+
+    @classmethod
+    def at(cls, root: Path | None = None, catalog: Path | None = None) -> Repository:
+        base = (root or Path.cwd()).resolve()
+        return cls(base, (catalog.resolve() if catalog else base / CATALOG_FILE))
+
+    @property
+    def catalog_shown(self) -> str:
+        """The catalog's path as findings and file headers show it: relative to the root."""
+        return Path(os.path.relpath(self.catalog_path, self.root)).as_posix()
+
+
+@dataclass(frozen=True)
+class Generated:
+    catalog: Catalog
+    tree: Tree
+    plan: Plan
+    written: bool
+
+
+def load(repo: Repository) -> Catalog:
+    return load_catalog(repo.catalog_path, repo.catalog_shown)
+
+
+def generate(repo: Repository, write: bool = True) -> Generated:
+    """Render everything in memory, then (if `write`) write what changed and remove what the
+    catalog no longer produces. Any error is raised before the first byte is written."""
+    catalog = load(repo)
+    tree = render(catalog)
+    todo, conflicts = plan(repo.root, tree)
+    if conflicts:
+        raise FindingsError(conflicts)
+    if write and todo.drift:
+        apply(repo.root, todo)
+    return Generated(catalog, tree, todo, write and todo.drift)

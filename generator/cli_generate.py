@@ -1,0 +1,68 @@
+"""`gitopsgen generate`: write the tree the catalog describes (or check it)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from generator.api import Repository, generate
+from generator.cli_errors import handles_errors
+from generator.errors import EXIT_CLEAN, EXIT_FINDINGS
+from generator.writer import unified_diff
+
+CATALOG_OPTION = click.option(
+    "--catalog",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="The catalog file [default: ROOT/catalog.yaml].",
+)
+ROOT_OPTION = click.option(
+    "--root",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="The repository root the tree is written under [default: the current folder].",
+)
+
+
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}{'' if n == 1 else 's'}"
+
+
+@click.command("generate")
+@CATALOG_OPTION
+@ROOT_OPTION
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 when the tree differs.")
+@click.option("--diff", "show_diff", is_flag=True, help="Write nothing; print the unified diff.")
+@handles_errors
+def generate_command(catalog: Path | None, root: Path | None, check: bool, show_diff: bool) -> int:
+    """Generate base/, overlays/ and argocd/ from the catalog.
+
+    Writes only files whose bytes change, removes generated files the catalog no longer
+    produces, and never touches a file it did not generate. An invalid catalog writes
+    nothing (exit 1).
+    """
+    repo = Repository.at(root, catalog)
+    result = generate(repo, write=not (check or show_diff))
+    todo = result.plan
+    source = repo.catalog_shown
+    if show_diff:
+        click.echo(unified_diff(todo, result.tree), nl=False)
+    if check or show_diff:
+        if not todo.drift:
+            click.echo(f"the tree is up to date with {source} ({_count(len(result.tree), 'file')})")
+            return EXIT_CLEAN
+        if check:
+            for path in sorted(todo.writes):
+                state = "differs" if path in todo.current else "is missing"
+                click.echo(f"{path}: {state}")
+            for path in todo.deletes:
+                click.echo(f"{path}: is no longer generated")
+        changed = len(todo.writes) + len(todo.deletes)
+        click.echo(f"{_count(changed, 'file')} out of date with {source}; run 'gitopsgen generate'")
+        return EXIT_FINDINGS if check else EXIT_CLEAN
+    click.echo(
+        f"wrote {_count(len(todo.writes), 'file')}, removed {len(todo.deletes)}, "
+        f"{todo.unchanged} unchanged (from {source})"
+    )
+    return EXIT_CLEAN
