@@ -40,7 +40,7 @@ def read_text(path: Path, shown: str) -> str:
         data = path.read_bytes()
     except FileNotFoundError:
         raise InputError(
-            f"{shown} does not exist; create it (see catalog.example.yaml) or pass --catalog",
+            f"{shown} does not exist; create it, or pass --catalog PATH",
             Position(shown),
         ) from None
     except IsADirectoryError:
@@ -66,8 +66,8 @@ def catalog_findings(doc: Located) -> list[Finding]:
     if doc.data is None:
         return [
             rules.SCHEMA.finding(
-                "the catalog is empty; start from catalog.example.yaml "
-                "(apiVersion, kind, repository, clusters, teams, environments, apps)",
+                "the catalog is empty; write at least apiVersion: gitopsgen/v1, kind: Catalog, "
+                "repository, clusters, teams, environments and apps",
                 Position(doc.path),
             )
         ]

@@ -126,11 +126,29 @@ def _hint(at: NodePath) -> str:
     return "see schemas/catalog.schema.json"
 
 
+def _misspelled(error: jsonschema.ValidationError) -> bool:
+    """A missing required key that an unknown key of the same mapping misspells: the
+    unknown-key finding already says "did you mean"; one finding is enough."""
+    if error.validator != "required" or not isinstance(error.instance, dict):
+        return False
+    schema: Any = error.schema
+    known = list(schema.get("properties", {}))
+    unknown = [str(k) for k in error.instance if k not in known]
+    missing: Any = error.validator_value
+    return any(
+        difflib.get_close_matches(str(key), known, n=1, cutoff=0.6) == [key]
+        for key in missing
+        if key not in error.instance and difflib.get_close_matches(key, unknown, n=1, cutoff=0.6)
+    )
+
+
 def schema_findings(doc: Located) -> list[Finding]:
     findings: list[Finding] = []
     errors = sorted(catalog_validator().iter_errors(doc.data), key=lambda e: list(map(str, e.path)))
     for error in errors:
         at: NodePath = tuple(error.absolute_path)
+        if _misspelled(error):
+            continue
         if len(at) == 4 and at[0] == "apps" and at[2] == "secrets" and error.validator == "type":
             findings.append(
                 rules.SECRET_LITERAL.finding(
