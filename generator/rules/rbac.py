@@ -1,7 +1,149 @@
-"""`rbac-` rules."""
+"""`rbac-` rules: least privilege for the identities the tree creates and binds."""
 
 from __future__ import annotations
 
-from generator.rule import ManifestRule
+from collections.abc import Iterator, Mapping, Sequence
 
-RULES: tuple[ManifestRule, ...] = ()
+from generator.finding import Finding, Severity
+from generator.manifest import Manifest
+from generator.podspec import pod_specs
+from generator.rule import ManifestRule, Rule, RuleContext
+
+RBAC_GROUP = "rbac.authorization.k8s.io"
+
+CLUSTER_ADMIN = Rule(
+    id="rbac-cluster-admin",
+    severity=Severity.ERROR,
+    summary="No RoleBinding or ClusterRoleBinding grants the ClusterRole cluster-admin.",
+    description=(
+        "`cluster-admin` allows every verb on every resource; bound by a ClusterRoleBinding "
+        "it owns the cluster, bound by a RoleBinding it owns the namespace including its "
+        "RBAC and Secrets. Bind a Role (or ClusterRole) listing only the verbs and "
+        "resources the subjects need."
+    ),
+)
+
+WILDCARD = Rule(
+    id="rbac-wildcard",
+    severity=Severity.ERROR,
+    summary="No Role or ClusterRole rule uses `*` in verbs, resources or apiGroups.",
+    description=(
+        "`*` grants today's and every future verb, resource or API group, including ones "
+        "added by CRDs later. Reported at each offending list item: `*` in `verbs`, "
+        "`apiGroups` or `resources`, and `*/<subresource>` in `resources` (that "
+        "subresource of every resource). `resourceNames` and `nonResourceURLs` are not "
+        "checked."
+    ),
+)
+
+DEFAULT_SERVICE_ACCOUNT = Rule(
+    id="rbac-default-service-account",
+    severity=Severity.WARNING,
+    summary="Workloads run as their own ServiceAccount, not the namespace's `default`.",
+    description=(
+        "A pod spec (any workload kind) without `serviceAccountName` (nor the deprecated "
+        "`serviceAccount`), or naming `default`, runs as the namespace's default "
+        "ServiceAccount: whatever is granted to it is granted to every such pod in the "
+        "namespace, and no permission can be given to one workload alone. Give each "
+        "workload a ServiceAccount of its own. Whether the token is mounted "
+        "(`automountServiceAccountToken`) is a separate concern and does not change this "
+        "finding."
+    ),
+)
+
+
+def _check_cluster_admin(manifests: Sequence[Manifest], ctx: RuleContext) -> Iterator[Finding]:
+    for manifest in manifests:
+        if manifest.kind not in ("RoleBinding", "ClusterRoleBinding"):
+            continue
+        if not manifest.api_version.startswith(RBAC_GROUP + "/"):
+            continue
+        ref = manifest.obj.get("roleRef")
+        if not isinstance(ref, Mapping):
+            continue
+        if ref.get("kind") != "ClusterRole" or ref.get("name") != "cluster-admin":
+            continue
+        yield CLUSTER_ADMIN.finding(
+            f"{manifest.kind} '{manifest.name}' grants ClusterRole 'cluster-admin'; bind a Role "
+            "(or ClusterRole) with only the verbs and resources the subjects need",
+            manifest.position("roleRef", "name"),
+            manifest.resource,
+            ctx.environment,
+        )
+
+
+def _is_wildcard(field: str, item: object) -> bool:
+    if item == "*":
+        return True
+    return field == "resources" and isinstance(item, str) and item.startswith("*/")
+
+
+_REMEDY = {
+    "verbs": "list the verbs needed, e.g. get, list, watch",
+    "apiGroups": "list the API groups needed ('' is the core group)",
+    "resources": "list the resources needed",
+}
+
+
+def _check_wildcard(manifests: Sequence[Manifest], ctx: RuleContext) -> Iterator[Finding]:
+    for manifest in manifests:
+        if manifest.kind not in ("Role", "ClusterRole"):
+            continue
+        if not manifest.api_version.startswith(RBAC_GROUP + "/"):
+            continue
+        rules = manifest.obj.get("rules")
+        if not isinstance(rules, list):
+            continue
+        for r, rule in enumerate(rules):
+            if not isinstance(rule, Mapping):
+                continue
+            for field in ("apiGroups", "resources", "verbs"):
+                items = rule.get(field)
+                if not isinstance(items, list):
+                    continue
+                for i, item in enumerate(items):
+                    if not _is_wildcard(field, item):
+                        continue
+                    yield WILDCARD.finding(
+                        f"{manifest.kind} '{manifest.name}' rules[{r}] grants '{item}' in "
+                        f"{field}; {_REMEDY[field]}",
+                        manifest.position("rules", r, field, i),
+                        manifest.resource,
+                        ctx.environment,
+                    )
+
+
+def _check_default_service_account(
+    manifests: Sequence[Manifest], ctx: RuleContext
+) -> Iterator[Finding]:
+    for pod in pod_specs(manifests):
+        kind, name = pod.manifest.kind, pod.manifest.name
+        for field in ("serviceAccountName", "serviceAccount"):
+            account = pod.spec.get(field)
+            if isinstance(account, str) and account:
+                break
+        else:
+            yield DEFAULT_SERVICE_ACCOUNT.finding(
+                f"{kind} '{name}' sets no serviceAccountName and runs as the namespace's "
+                "'default' ServiceAccount; create a ServiceAccount for it and set "
+                "serviceAccountName",
+                pod.position(),
+                pod.resource,
+                ctx.environment,
+            )
+            continue
+        if account == "default":
+            yield DEFAULT_SERVICE_ACCOUNT.finding(
+                f"{kind} '{name}' runs as the namespace's 'default' ServiceAccount; create a "
+                "ServiceAccount for it and set serviceAccountName",
+                pod.position(field),
+                pod.resource,
+                ctx.environment,
+            )
+
+
+RULES: tuple[ManifestRule, ...] = (
+    ManifestRule(CLUSTER_ADMIN, _check_cluster_admin),
+    ManifestRule(WILDCARD, _check_wildcard),
+    ManifestRule(DEFAULT_SERVICE_ACCOUNT, _check_default_service_account),
+)
