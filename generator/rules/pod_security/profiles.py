@@ -193,7 +193,7 @@ def sysctls(allowed: frozenset[str]) -> PodCheck:
             if name not in allowed:
                 yield (
                     f"pod sets sysctl '{name}', which is not in the safe set; remove it "
-                    "or set it on the node instead",
+                    "(only safe, namespaced sysctls may be set)",
                     pod.spec_at("securityContext", "sysctls", index, "name"),
                 )
 
