@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.rules.pod_security import profiles
+from generator.rules.pod_security import profiles, sysctls
 from generator.rules.pod_security.check import Level, PsaCheck
 from generator.rules.pod_security.host import (
     host_namespaces_1_0,
@@ -110,11 +110,11 @@ SYSCTLS = PsaCheck(
     "spec.securityContext.sysctls may name only the safe, namespaced sysctls of the "
     "policy version (the set grew in 1.27, 1.29, 1.32 and 1.37).",
     [
-        ((1, 0), profiles.sysctls(profiles.SYSCTLS_1_0)),
-        ((1, 27), profiles.sysctls(profiles.SYSCTLS_1_27)),
-        ((1, 29), profiles.sysctls(profiles.SYSCTLS_1_29)),
-        ((1, 32), profiles.sysctls(profiles.SYSCTLS_1_32)),
-        ((1, 37), profiles.sysctls(profiles.SYSCTLS_1_37)),
+        ((1, 0), sysctls.sysctls(sysctls.SYSCTLS_1_0)),
+        ((1, 27), sysctls.sysctls(sysctls.SYSCTLS_1_27)),
+        ((1, 29), sysctls.sysctls(sysctls.SYSCTLS_1_29)),
+        ((1, 32), sysctls.sysctls(sysctls.SYSCTLS_1_32)),
+        ((1, 37), sysctls.sysctls(sysctls.SYSCTLS_1_37)),
     ],
 )
 
