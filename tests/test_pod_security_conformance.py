@@ -41,7 +41,10 @@ ALSO_TRIPS: dict[str, tuple[tuple[str, ...], str]] = {
         "'nil security context' also drops capabilities.drop: [ALL]",
     ),
     **{
-        f"psa/restricted/fail/capabilities_baseline{i}.yaml": (("capabilities_restricted",), OVERRIDE)
+        f"psa/restricted/fail/capabilities_baseline{i}.yaml": (
+            ("capabilities_restricted",),
+            OVERRIDE,
+        )
         for i in range(4)
     },
     **{
@@ -135,9 +138,7 @@ def test_wrapped_fixture_reports_what_the_pod_reports(entry, wrapper):
 
 
 def test_every_fixture_is_indexed_and_counted():
-    on_disk = sorted(
-        f"psa/{p.relative_to(PSA).as_posix()}" for p in PSA.glob("*/*/*.yaml")
-    )
+    on_disk = sorted(f"psa/{p.relative_to(PSA).as_posix()}" for p in PSA.glob("*/*/*.yaml"))
     assert sorted(e["file"] for e in ENTRIES) == on_disk
     counts = {}
     for e in ENTRIES:
