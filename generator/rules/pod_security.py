@@ -1,7 +1,0 @@
-"""`pod-security-` rules."""
-
-from __future__ import annotations
-
-from generator.rule import ManifestRule
-
-RULES: tuple[ManifestRule, ...] = ()
