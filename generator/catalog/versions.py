@@ -1,39 +1,30 @@
-"""What a version string may be under an environment's imagePolicy (ARCHITECTURE §2)."""
+"""What a catalog version may be under an environment's imagePolicy (ARCHITECTURE §2).
+
+The predicates are `generator.imageref`'s, so the catalog check and the `image-` rules on
+rendered manifests decide alike and report under the same rule ids.
+"""
 
 from __future__ import annotations
 
 import re
 
-SEMVER = re.compile(
-    r"^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
-    r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
-    r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$"
-)
-DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
-TAG = re.compile(r"^[\w][\w.-]{0,127}$")
+from generator.imageref import is_latest, is_semver, is_sha256_digest, split_version
 
-
-def split_version(version: str) -> tuple[str, str | None]:
-    """`1.4.1@sha256:...` -> ('1.4.1', 'sha256:...'); a tag may be empty when a digest is given."""
-    tag, at, digest = version.partition("@")
-    return tag, (digest if at else None)
+_TAG = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
 
 
 def version_problem(version: str, policy: str) -> tuple[str, str] | None:
     """(rule id, reason) when `version` breaks `policy` (tag | semver | digest), else None."""
     tag, digest = split_version(version)
-    if digest is not None and not DIGEST.match(digest):
-        return (
-            "image-policy-digest",
-            "the digest must be sha256: followed by 64 lower-case hex digits",
-        )
-    if tag and not TAG.match(tag):
-        return ("image-tag-required", "a tag is letters, digits, '_', '.' and '-', at most 128")
-    if not tag and digest is None:
+    if tag is None and digest is None:
         return ("image-tag-required", "give a tag, a digest or both")
-    if tag == "latest":
+    if tag is not None and not _TAG.match(tag):
+        return ("image-tag-required", "a tag is letters, digits, '_', '.' and '-', at most 128")
+    if digest is not None and not is_sha256_digest(digest):
+        return ("image-policy-digest", "a digest is sha256: and 64 lower-case hex digits")
+    if is_latest(tag) and digest is None:
         return ("image-tag-latest", "'latest' is mutable; pin a version or a digest")
-    if policy == "semver" and not SEMVER.match(tag):
+    if policy == "semver" and not is_semver(tag):
         return ("image-policy-semver", "this environment's imagePolicy is semver: use e.g. 1.4.2")
     if policy == "digest" and digest is None:
         return (

@@ -24,6 +24,13 @@ ACTIONS = {
     "edit": ("get", "sync"),
     "admin": ("get", "sync", "action/*", "override"),
 }
+# What the guardrails Application deploys, and nothing more.
+GUARDRAILS_NAMESPACED = (
+    ("", "LimitRange"),
+    ("", "ResourceQuota"),
+    ("networking.k8s.io", "NetworkPolicy"),
+    ("rbac.authorization.k8s.io", "RoleBinding"),
+)
 WAVE_PROJECTS = -2
 WAVE_GUARDRAILS = -1
 
@@ -76,7 +83,7 @@ def app_project(env: Environment, catalog: Catalog, guardrails: bool) -> dict[st
     }
     if guardrails:
         spec["clusterResourceWhitelist"] = _kinds((("", "Namespace"),))
-        spec["namespaceResourceWhitelist"] = _kinds(GUARDRAIL_KINDS)
+        spec["namespaceResourceWhitelist"] = _kinds(GUARDRAILS_NAMESPACED)
     else:
         spec["clusterResourceWhitelist"] = []
         spec["namespaceResourceBlacklist"] = _kinds(GUARDRAIL_KINDS)

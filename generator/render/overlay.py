@@ -7,7 +7,7 @@ from typing import Any
 from generator import constants as c
 from generator.catalog.model import App, Catalog, Deployment, Environment
 from generator.catalog.names import resolve_host
-from generator.catalog.versions import split_version
+from generator.imageref import split_version
 from generator.render.base import KUSTOMIZE_API, ingress_rule, literals
 from generator.render.labels import app_labels, metadata, selector
 from generator.render.tree import Tree, add

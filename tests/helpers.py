@@ -1,0 +1,40 @@
+"""Helpers shared by the generator tests: repositories in tmp_path, whole-tree snapshots."""
+
+import os
+import shutil
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = ROOT / "tests" / "golden"
+CATALOGS = ROOT / "tests" / "data" / "catalogs"
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    """Every file under `root` (relative POSIX path -> bytes), and every folder as path/."""
+    found: dict[str, bytes] = {}
+    for folder, dirs, files in os.walk(root):
+        dirs.sort()
+        rel = Path(folder).relative_to(root).as_posix()
+        if rel != ".":
+            found[rel + "/"] = b""
+        for name in sorted(files):
+            path = Path(folder, name)
+            found[path.relative_to(root).as_posix()] = path.read_bytes()
+    return found
+
+
+def files_only(tree: dict[str, bytes]) -> dict[str, bytes]:
+    return {p: b for p, b in tree.items() if not p.endswith("/")}
+
+
+def make_repo(tmp_path: Path, catalog: str | bytes | Path, name: str = "repo") -> Path:
+    root = tmp_path / name
+    root.mkdir()
+    target = root / "catalog.yaml"
+    if isinstance(catalog, Path):
+        shutil.copyfile(catalog, target)
+    elif isinstance(catalog, bytes):
+        target.write_bytes(catalog)
+    else:
+        target.write_text(catalog, encoding="utf-8")
+    return root
