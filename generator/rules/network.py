@@ -1,7 +1,226 @@
-"""`network-` rules."""
+"""`network-` rules: a default deny per namespace, every pod covered, unique valid Ingress hosts.
+
+An object without `metadata.namespace` lands in the context's namespace (`validate`); in a
+`lint` run without one, such objects form one unnamed namespace: policies and workloads
+among them are matched with each other, but no default deny is demanded for it.
+"""
 
 from __future__ import annotations
 
-from generator.rule import ManifestRule
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
 
-RULES: tuple[ManifestRule, ...] = ()
+from generator.finding import Finding, Resource, Severity
+from generator.manifest import Manifest
+from generator.rule import ManifestRule, Rule, RuleContext
+from generator.workloads import (
+    get,
+    mapping,
+    namespace_of,
+    pod_labels,
+    pod_spec_path,
+    resource_of,
+    selector_matches,
+    workloads,
+)
+
+# Kinds that never live in a namespace (they do not make a namespace "seen").
+CLUSTER_SCOPED_KINDS = frozenset(
+    [
+        "Namespace",
+        "Node",
+        "PersistentVolume",
+        "StorageClass",
+        "PriorityClass",
+        "IngressClass",
+        "RuntimeClass",
+        "ClusterRole",
+        "ClusterRoleBinding",
+        "CustomResourceDefinition",
+        "APIService",
+        "ClusterIssuer",
+        "MutatingWebhookConfiguration",
+        "ValidatingWebhookConfiguration",
+        "ClusterSecretStore",
+    ]
+)
+DIRECTIONS = (("Ingress", "ingress", "from"), ("Egress", "egress", "to"))
+_DNS_LABEL = r"[a-z0-9]([-a-z0-9]*[a-z0-9])?"
+HOST = re.compile(rf"(\*\.)?{_DNS_LABEL}(\.{_DNS_LABEL})*")
+
+DEFAULT_DENY = Rule(
+    id="network-default-deny",
+    severity=Severity.ERROR,
+    summary="Every namespace has a NetworkPolicy denying all ingress and egress by default.",
+    description=(
+        "A default deny is a NetworkPolicy with `podSelector: {}` whose policyTypes cover "
+        "Ingress and Egress (one policy or two) and whose rules allow nothing; explicit "
+        "policies then allow what each app needs. A policy for all pods with an empty rule "
+        "(`ingress: [{}]`) allows everything and undoes the deny. Checked for the context's "
+        "namespace, or else for every namespace the objects name."
+    ),
+)
+
+POD_NOT_COVERED = Rule(
+    id="network-pod-not-covered",
+    severity=Severity.ERROR,
+    summary="Every workload's pods are selected by a NetworkPolicy of their namespace.",
+    description=(
+        "Pods no NetworkPolicy selects accept and send any traffic. podSelector is matched "
+        "with matchLabels and matchExpressions against the pod template's labels; a default "
+        "deny (`podSelector: {}`) selects every pod."
+    ),
+)
+
+INGRESS_HOST = Rule(
+    id="network-ingress-host",
+    severity=Severity.ERROR,
+    summary="Ingress hosts are valid DNS names and each host and path is routed once.",
+    description=(
+        "Two Ingresses routing the same host and path make the controller pick one at "
+        "random; the second is reported. A rule without a host routes every host. Hosts must "
+        "be lowercase DNS names (a leading `*.` wildcard is allowed)."
+    ),
+)
+
+
+def _policies(manifests: Sequence[Manifest], namespace: str, ctx: RuleContext) -> list[Manifest]:
+    return [
+        m
+        for m in manifests
+        if m.kind == "NetworkPolicy" and namespace_of(m, ctx.namespace) == namespace
+    ]
+
+
+def _selects_all(policy: Manifest) -> bool:
+    selector = mapping(get(policy.obj, "spec", "podSelector"))
+    return not selector.get("matchLabels") and not selector.get("matchExpressions")
+
+
+def _policy_types(spec: Mapping[str, Any]) -> list[str]:
+    types = spec.get("policyTypes")
+    if isinstance(types, list):
+        return [t for t in types if isinstance(t, str)]
+    return ["Ingress", "Egress"] if "egress" in spec else ["Ingress"]
+
+
+def _allows_all(rules: object, peers: str) -> bool:
+    return isinstance(rules, list) and any(
+        not mapping(r).get(peers) and not mapping(r).get("ports") for r in rules
+    )
+
+
+def _undenied(policies: Sequence[Manifest]) -> list[str]:
+    """Directions (Ingress, Egress) that no all-pods policy denies by default."""
+    open_directions = []
+    for direction, field, peers in DIRECTIONS:
+        for_all = [mapping(p.obj.get("spec")) for p in policies if _selects_all(p)]
+        denied = any(direction in _policy_types(s) for s in for_all)
+        if not denied or any(_allows_all(s.get(field), peers) for s in for_all):
+            open_directions.append(direction)
+    return open_directions
+
+
+def _anchors(manifests: Sequence[Manifest], ctx: RuleContext) -> dict[str, Manifest]:
+    """Namespace -> the object a finding about it points at (its Namespace, else the first)."""
+    found: dict[str, Manifest] = {}
+    for manifest in manifests:
+        named = manifest.kind == "Namespace" and manifest.name
+        if named and ctx.namespace in (None, manifest.name):
+            found[manifest.name] = manifest
+    for manifest in manifests:
+        if manifest.kind in CLUSTER_SCOPED_KINDS:
+            continue
+        namespace = manifest.namespace or ctx.namespace
+        if namespace and ctx.namespace in (None, namespace):
+            found.setdefault(namespace, manifest)
+    return found
+
+
+def check_default_deny(manifests: Sequence[Manifest], ctx: RuleContext) -> Iterator[Finding]:
+    for namespace, anchor in _anchors(manifests, ctx).items():
+        missing = _undenied(_policies(manifests, namespace, ctx))
+        if not missing:
+            continue
+        yield DEFAULT_DENY.finding(
+            f"namespace '{namespace}' has no default deny for {' and '.join(missing).lower()}; "
+            "add a NetworkPolicy with podSelector: {} and policyTypes: [Ingress, Egress] and no "
+            "rules, then allow what each app needs",
+            anchor.position("metadata", "name" if anchor.kind == "Namespace" else "namespace"),
+            Resource("Namespace", namespace),
+            ctx.environment,
+        )
+
+
+def check_pod_not_covered(manifests: Sequence[Manifest], ctx: RuleContext) -> Iterator[Finding]:
+    for workload in workloads(manifests, ctx.namespace):
+        manifest, labels = workload.manifest, pod_labels(workload.manifest)
+        policies = _policies(manifests, workload.namespace, ctx)
+        if any(selector_matches(get(p.obj, "spec", "podSelector"), labels) for p in policies):
+            continue
+        shown = ", ".join(f"{k}={v}" for k, v in sorted(labels.items())) or "none"
+        where = f"namespace '{workload.namespace}'" if workload.namespace else "this set"
+        spec_path = pod_spec_path(manifest) or ("spec",)
+        yield POD_NOT_COVERED.finding(
+            f"pods of {workload.kind} {workload.name} (labels: {shown}) are selected by no "
+            f"NetworkPolicy of {where}, so any traffic reaches and leaves them; add a default deny "
+            "(podSelector: {}) or a policy selecting them",
+            manifest.position(*spec_path[:-1], "metadata", "labels"),
+            resource_of(manifest, ctx.namespace),
+            ctx.environment,
+        )
+
+
+def _routes(ingress: Manifest) -> Iterator[tuple[int, object, int | None, str]]:
+    """(rule index, host, path index or None, path) of every route of an Ingress."""
+    rules = get(ingress.obj, "spec", "rules")
+    for i, rule in enumerate(rules if isinstance(rules, list) else []):
+        paths = get(rule, "http", "paths")
+        if not isinstance(paths, list) or not paths:
+            yield i, mapping(rule).get("host"), None, "/"
+        for j, entry in enumerate(paths if isinstance(paths, list) else []):
+            path = mapping(entry).get("path")
+            yield i, mapping(rule).get("host"), j, path if isinstance(path, str) else "/"
+
+
+def check_ingress_host(manifests: Sequence[Manifest], ctx: RuleContext) -> Iterator[Finding]:
+    seen: dict[tuple[str, str], Manifest] = {}
+    for ingress in (m for m in manifests if m.kind == "Ingress"):
+        resource = resource_of(ingress, ctx.namespace)
+        for i, host, j, path in _routes(ingress):
+            if host is not None and (not isinstance(host, str) or not HOST.fullmatch(host)):
+                if j in (None, 0):  # once per rule, not per path
+                    yield INGRESS_HOST.finding(
+                        f"host {host!r} is not a valid DNS name; use lowercase letters, digits, "
+                        "'-' and '.' (a leading '*.' is allowed), without port or scheme",
+                        ingress.position("spec", "rules", i, "host"),
+                        resource,
+                        ctx.environment,
+                    )
+                continue
+            shown = f"host '{host}'" if host else "every host (no host set)"
+            first = seen.get((host or "", path))
+            if first is None:
+                seen[(host or "", path)] = ingress
+                continue
+            node = ("http", "paths", j, "path") if j is not None else ("host",)
+            yield INGRESS_HOST.finding(
+                f"{shown} path '{path}' is already routed by Ingress {_named(first, ctx)}; "
+                "give this app its own host or path",
+                ingress.position("spec", "rules", i, *node),
+                resource,
+                ctx.environment,
+            )
+
+
+def _named(manifest: Manifest, ctx: RuleContext) -> str:
+    namespace = namespace_of(manifest, ctx.namespace)
+    return f"{namespace}/{manifest.name}" if namespace else manifest.name
+
+
+RULES: tuple[ManifestRule, ...] = (
+    ManifestRule(DEFAULT_DENY, check_default_deny),
+    ManifestRule(POD_NOT_COVERED, check_pod_not_covered),
+    ManifestRule(INGRESS_HOST, check_ingress_host),
+)
