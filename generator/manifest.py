@@ -12,6 +12,18 @@ Key = str | int
 NodePath = tuple[Key, ...]
 
 
+def get(obj: object, *keys: str | int) -> Any:
+    """The value at `keys` below `obj`, or None where a level is missing or of another type."""
+    for key in keys:
+        if isinstance(key, str) and isinstance(obj, Mapping):
+            obj = obj.get(key)
+        elif isinstance(key, int) and isinstance(obj, list) and 0 <= key < len(obj):
+            obj = obj[key]
+        else:
+            return None
+    return obj
+
+
 @dataclass(frozen=True)
 class Manifest:
     """One YAML document: `obj` is plain data; `positions` maps node paths to (line, column)."""

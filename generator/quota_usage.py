@@ -13,10 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-from generator.manifest import Manifest
+from generator.manifest import Manifest, get
 from generator.pod_resources import SECTIONS, Amounts, ContainerLimits, limit_ranges, pod_amounts
 from generator.quantity import format_quantity
-from generator.workloads import Workload, containers, count, get, surge, workloads
+from generator.workloads import Workload, containers, count, surge, workloads
 
 # quota key -> (section, resource); "pods" counts pods
 QUOTA_KEYS: dict[str, tuple[str, str]] = {

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.finding import Resource
-from generator.manifest import Manifest, NodePath
+from generator.manifest import Manifest, NodePath, get
 
 POD_SPEC_PATHS: dict[str, NodePath] = {
     "Pod": ("spec",),
@@ -27,18 +27,6 @@ POD_SPEC_PATHS: dict[str, NodePath] = {
 BATCH_KINDS = frozenset({"Job", "CronJob"})
 SCALABLE_KINDS = frozenset({"Deployment", "StatefulSet", "ReplicaSet", "ReplicationController"})
 DEFAULT_MAX_SURGE = "25%"
-
-
-def get(obj: object, *keys: str | int) -> Any:
-    """The value at `keys` below `obj`, or None where a level is missing or of another type."""
-    for key in keys:
-        if isinstance(key, str) and isinstance(obj, Mapping):
-            obj = obj.get(key)
-        elif isinstance(key, int) and isinstance(obj, list) and 0 <= key < len(obj):
-            obj = obj[key]
-        else:
-            return None
-    return obj
 
 
 def mapping(value: object) -> Mapping[str, Any]:

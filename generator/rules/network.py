@@ -12,10 +12,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from generator.finding import Finding, Resource, Severity
-from generator.manifest import Manifest
+from generator.manifest import Manifest, get
 from generator.rule import ManifestRule, Rule, RuleContext
 from generator.workloads import (
-    get,
     mapping,
     namespace_of,
     pod_labels,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from generator.finding import Finding, Severity
-from generator.manifest import Manifest
+from generator.manifest import Manifest, get
 from generator.pod_resources import effective, limit_ranges
 from generator.rule import ManifestRule, Rule, RuleContext
 from generator.workloads import (
@@ -14,7 +14,6 @@ from generator.workloads import (
     autoscalers,
     containers,
     count,
-    get,
     hpa_target,
     mapping,
     namespace_of,
