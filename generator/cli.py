@@ -9,6 +9,7 @@ from generator.cli_generate import generate_command
 from generator.cli_lint import lint_command
 from generator.cli_rules import explain_command, rules_command
 from generator.cli_state import CliState
+from generator.cli_validate import validate_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -21,6 +22,7 @@ def main(ctx: click.Context, debug: bool) -> None:
 
 
 main.add_command(generate_command)
+main.add_command(validate_command)
 main.add_command(lint_command)
 main.add_command(rules_command)
 main.add_command(explain_command)

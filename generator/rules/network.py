@@ -12,6 +12,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from generator.finding import Finding, Resource, Severity
+from generator.kinds import CLUSTER_SCOPED_KINDS
 from generator.manifest import Manifest, get
 from generator.rule import ManifestRule, Rule, RuleContext
 from generator.workloads import (
@@ -24,26 +25,6 @@ from generator.workloads import (
     workloads,
 )
 
-# Kinds that never live in a namespace (they do not make a namespace "seen").
-CLUSTER_SCOPED_KINDS = frozenset(
-    [
-        "Namespace",
-        "Node",
-        "PersistentVolume",
-        "StorageClass",
-        "PriorityClass",
-        "IngressClass",
-        "RuntimeClass",
-        "ClusterRole",
-        "ClusterRoleBinding",
-        "CustomResourceDefinition",
-        "APIService",
-        "ClusterIssuer",
-        "MutatingWebhookConfiguration",
-        "ValidatingWebhookConfiguration",
-        "ClusterSecretStore",
-    ]
-)
 DIRECTIONS = (("Ingress", "ingress", "from"), ("Egress", "egress", "to"))
 _DNS_LABEL = r"[a-z0-9]([-a-z0-9]*[a-z0-9])?"
 HOST = re.compile(rf"(\*\.)?{_DNS_LABEL}(\.{_DNS_LABEL})*")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.finding import Severity
+from generator.finding import Finding, Position, Severity
 from generator.rule import Rule
 
 FOREIGN_FILE = Rule(
@@ -40,3 +40,64 @@ STRAY_FILE = Rule(
 )
 
 TREE_RULES: tuple[Rule, ...] = (FOREIGN_FILE, DRIFT, MISSING_FILE, STALE_FILE, STRAY_FILE)
+
+
+def _first_difference(current: bytes, expected: bytes) -> tuple[int, str, str]:
+    old = current.decode("utf-8", "replace").splitlines()
+    new = expected.decode("utf-8", "replace").splitlines()
+    for number, (a, b) in enumerate(zip(old, new, strict=False), start=1):
+        if a != b:
+            return number, a, b
+    shorter = min(len(old), len(new))
+    return (
+        shorter + 1,
+        (old[shorter] if len(old) > shorter else ""),
+        (new[shorter] if len(new) > shorter else ""),
+    )
+
+
+def tree_findings(
+    writes: dict[str, bytes],
+    deletes: tuple[str, ...],
+    current: dict[str, bytes],
+    foreign: tuple[str, ...],
+    source: str,
+) -> list[Finding]:
+    """Drift between the files on disk and the tree the catalog generates."""
+    found: list[Finding] = []
+    for path, expected in sorted(writes.items()):
+        if path not in current:
+            found.append(
+                MISSING_FILE.finding(
+                    f"{path} is generated from {source} but missing; run 'gitopsgen generate' and "
+                    "commit it",
+                    Position(path),
+                )
+            )
+            continue
+        line, was, wanted = _first_difference(current[path], expected)
+        found.append(
+            DRIFT.finding(
+                f"{path} differs from what {source} generates (line {line}: found {was.strip()!r}, "
+                f"expected {wanted.strip()!r}); change {source}, not the generated file, and run "
+                "'gitopsgen generate'",
+                Position(path, line, 1),
+            )
+        )
+    for path in deletes:
+        found.append(
+            STALE_FILE.finding(
+                f"{path} was generated but {source} no longer produces it; "
+                "run 'gitopsgen generate'",
+                Position(path),
+            )
+        )
+    for path in foreign:
+        found.append(
+            STRAY_FILE.finding(
+                f"{path} is not generated from {source} and nothing syncs it; move it out of the "
+                "generated folders or describe it in the catalog",
+                Position(path),
+            )
+        )
+    return found

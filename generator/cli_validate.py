@@ -1,0 +1,40 @@
+"""`gitopsgen validate`: the whole repository, as Argo CD and the cluster will see it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from generator.api import Repository
+from generator.cli_errors import handles_errors
+from generator.cli_generate import CATALOG_OPTION, ROOT_OPTION
+from generator.cli_state import cli_state
+from generator.report import FORMATS, default_format, render
+from generator.validate import validate
+
+FORMAT_OPTION = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default=None,
+    help="Output format [default: github when GITHUB_ACTIONS=true, else text].",
+)
+
+
+@click.command("validate")
+@CATALOG_OPTION
+@ROOT_OPTION
+@FORMAT_OPTION
+@handles_errors
+def validate_command(catalog: Path | None, root: Path | None, fmt: str | None) -> int:
+    """Check the catalog, the generated tree, every overlay built with Kustomize, and the
+    Argo CD objects, with the rules of each environment.
+
+    Exit 0 when clean, 1 on error findings, 2 when the catalog cannot be read.
+    """
+    repo = Repository.at(root, catalog)
+    result = validate(repo, rules=cli_state().manifest_rules).result
+    click.echo(render(result, fmt or default_format(os.environ)), nl=False)
+    return result.exit_code

@@ -1,0 +1,214 @@
+"""`argocd-` rules: Applications and AppProjects as Argo CD will judge them, checked offline.
+
+They need more than the objects: the files in the repository, what each Application's
+path builds to, and the catalog's sync setting per environment. `ArgoContext` carries that;
+`validate` builds it (see generator.validate).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from typing import Any
+
+from generator.finding import Finding, Severity
+from generator.kinds import CLUSTER_SCOPED_KINDS, api_group
+from generator.manifest import Manifest, get
+from generator.rule import Rule
+
+
+@dataclass(frozen=True)
+class Built:
+    """What an Application's source path builds to: objects, or the build's error."""
+
+    exists: bool
+    objects: tuple[Mapping[str, Any], ...] = ()
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class ArgoContext:
+    applications: tuple[Manifest, ...]
+    projects: Mapping[str, Manifest]
+    built: Mapping[str, Built]  # source path -> build
+    manual_sync: Callable[[str, str], str | None]  # (server, namespace) -> environment if manual
+
+
+def _rule(rule_id: str, summary: str, description: str) -> Rule:
+    return Rule(rule_id, Severity.ERROR, summary, description)
+
+
+PROJECT_MISSING = _rule(
+    "argocd-project-missing",
+    "An Application's project exists in the tree.",
+    "Argo CD refuses to sync an Application whose AppProject does not exist.",
+)
+SOURCE_DENIED = _rule(
+    "argocd-source-denied",
+    "The project allows the Application's source repository.",
+    "The repoURL must match one of the project's sourceRepos.",
+)
+DESTINATION_DENIED = _rule(
+    "argocd-destination-denied",
+    "The project allows the Application's destination.",
+    "The destination server (or name) and namespace must match one of the project's destinations.",
+)
+PATH_BUILDS = _rule(
+    "argocd-path-builds",
+    "The Application's source path exists and builds.",
+    "The path is built with the real Kustomize, as Argo CD's repo-server builds it.",
+)
+KIND_DENIED = _rule(
+    "argocd-kind-denied",
+    "Every kind the path builds is allowed by the project.",
+    "Cluster-scoped kinds need the project's clusterResourceWhitelist; namespaced kinds must "
+    "not be in namespaceResourceBlacklist and, where a namespaceResourceWhitelist is set, "
+    "must be in it.",
+)
+AUTO_SYNC = _rule(
+    "argocd-auto-sync",
+    "Environments the catalog syncs by hand are not auto-synced.",
+    "An Application with syncPolicy.automated in an environment whose catalog `sync` is "
+    "`manual` (prod, typically) would deploy without the approval the catalog asks for.",
+)
+
+ARGOCD_RULES: tuple[Rule, ...] = (
+    PROJECT_MISSING,
+    SOURCE_DENIED,
+    DESTINATION_DENIED,
+    PATH_BUILDS,
+    KIND_DENIED,
+    AUTO_SYNC,
+)
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _destination_allowed(project: Manifest, server: str, name: str, namespace: str) -> bool:
+    for allowed in _list(get(project.obj, "spec", "destinations")):
+        if not isinstance(allowed, dict):
+            continue
+        target_ok = (
+            fnmatchcase(server, str(allowed["server"]))
+            if "server" in allowed
+            else fnmatchcase(name, str(allowed.get("name", "")))
+        )
+        if target_ok and fnmatchcase(namespace, str(allowed.get("namespace", ""))):
+            return True
+    return False
+
+
+def _kind_listed(entries: Any, group: str, kind: str) -> bool:
+    return any(
+        isinstance(e, dict)
+        and fnmatchcase(group, str(e.get("group", "")))
+        and fnmatchcase(kind, str(e.get("kind", "")))
+        for e in _list(entries)
+    )
+
+
+def _kind_problem(project: Manifest, obj: Mapping[str, Any]) -> str | None:
+    kind = str(obj.get("kind", ""))
+    group = api_group(str(obj.get("apiVersion", "")))
+    spec = project.obj.get("spec", {})
+    if kind in CLUSTER_SCOPED_KINDS:
+        if not _kind_listed(spec.get("clusterResourceWhitelist"), group, kind):
+            return "is cluster-scoped and not in the project's clusterResourceWhitelist"
+        return None
+    if _kind_listed(spec.get("namespaceResourceBlacklist"), group, kind):
+        return "is in the project's namespaceResourceBlacklist"
+    whitelist = spec.get("namespaceResourceWhitelist")
+    if whitelist is not None and not _kind_listed(whitelist, group, kind):
+        return "is not in the project's namespaceResourceWhitelist"
+    return None
+
+
+def _application(app: Manifest, ctx: ArgoContext) -> Iterator[Finding]:
+    spec = app.obj.get("spec", {})
+    name = app.name
+    project_name = str(spec.get("project", ""))
+    project = ctx.projects.get(project_name)
+    if project is None:
+        yield PROJECT_MISSING.finding(
+            f"Application '{name}' uses project '{project_name}', which no AppProject in the "
+            "tree defines; fix the name or add the project to the catalog",
+            app.position("spec", "project"),
+            app.resource,
+        )
+    source = spec.get("source", {}) if isinstance(spec.get("source"), dict) else {}
+    repo = str(source.get("repoURL", ""))
+    if project is not None and not any(
+        fnmatchcase(repo, str(p)) for p in _list(get(project.obj, "spec", "sourceRepos"))
+    ):
+        yield SOURCE_DENIED.finding(
+            f"Application '{name}' pulls from '{repo}', which project '{project_name}' does not "
+            "allow; use the catalog's repository or add it to the project's sourceRepos",
+            app.position("spec", "source", "repoURL"),
+            app.resource,
+        )
+    destination = spec.get("destination", {}) if isinstance(spec.get("destination"), dict) else {}
+    server = str(destination.get("server", ""))
+    namespace = str(destination.get("namespace", ""))
+    if project is not None and not _destination_allowed(
+        project, server, str(destination.get("name", "")), namespace
+    ):
+        yield DESTINATION_DENIED.finding(
+            f"Application '{name}' deploys to {server or destination.get('name')} namespace "
+            f"'{namespace}', which project '{project_name}' does not allow; fix the destination "
+            "or the project's destinations",
+            app.position("spec", "destination"),
+            app.resource,
+        )
+    path = str(source.get("path", ""))
+    built = ctx.built.get(path)
+    if built is not None and not built.exists:
+        yield PATH_BUILDS.finding(
+            f"Application '{name}' syncs path '{path}', which does not exist in the repository; "
+            "run 'gitopsgen generate' or fix the path",
+            app.position("spec", "source", "path"),
+            app.resource,
+        )
+    elif built is not None and built.error:
+        first = built.error.splitlines()[0]
+        yield PATH_BUILDS.finding(
+            f"Application '{name}': path '{path}' does not build with Kustomize: {first}",
+            app.position("spec", "source", "path"),
+            app.resource,
+        )
+    elif built is not None and project is not None:
+        denied: dict[str, str] = {}
+        for obj in built.objects:
+            problem = _kind_problem(project, obj)
+            if problem:
+                denied.setdefault(str(obj.get("kind")), problem)
+        for kind, problem in sorted(denied.items()):
+            yield KIND_DENIED.finding(
+                f"Application '{name}' deploys a {kind}, which {problem} of '{project_name}'; "
+                "Argo CD will refuse to sync it",
+                app.position("spec", "source", "path"),
+                app.resource,
+            )
+    environment = ctx.manual_sync(server, namespace)
+    if environment and isinstance(get(spec, "syncPolicy", "automated"), dict):
+        yield AUTO_SYNC.finding(
+            f"Application '{name}' syncs automatically, but the catalog syncs '{environment}' by "
+            "hand (sync: manual); remove syncPolicy.automated or change the catalog",
+            app.position("spec", "syncPolicy", "automated"),
+            app.resource,
+            environment,
+        )
+
+
+def check_argocd(ctx: ArgoContext) -> list[Finding]:
+    return [f for app in ctx.applications for f in _application(app, ctx)]
+
+
+def applications_and_projects(
+    manifests: Sequence[Manifest],
+) -> tuple[tuple[Manifest, ...], dict[str, Manifest]]:
+    apps = tuple(m for m in manifests if m.kind == "Application")
+    projects = {m.name: m for m in manifests if m.kind == "AppProject"}
+    return apps, projects

@@ -1,0 +1,132 @@
+"""`validate`: the catalog, the tree on disk, every overlay built with the real Kustomize
+and checked with the rules of its environment, and the Argo CD objects.
+
+Reads what is on disk (what a reviewer sees), builds each folder once, and runs the rules
+of one environment over all its objects at once (quota and network rules need the whole
+namespace).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.api import Repository
+from generator.catalog.build import build_catalog
+from generator.catalog.load import catalog_findings, read_text
+from generator.catalog.model import Catalog
+from generator.catalog.rules import CATALOG_RULES
+from generator.constants import NAMESPACE_DIR, OVERLAYS_DIR
+from generator.finding import Finding, has_errors
+from generator.kustomize import build_all
+from generator.render import render
+from generator.result import Result
+from generator.rule import ManifestRule, Rule
+from generator.rules import MANIFEST_RULES
+from generator.rules.argocd import ARGOCD_RULES, Built
+from generator.rules.tree import TREE_RULES, tree_findings
+from generator.validate_argocd import argocd_manifests, check_applications, source_paths
+from generator.validate_built import BuiltFolder, check_environment, load_build
+from generator.writer import plan
+from generator.yamlio import load_located
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which (environment, app) pairs to build and check; an app of None is the
+    environment's `_namespace`. None checks everything."""
+
+    pairs: frozenset[tuple[str, str | None]]
+
+
+@dataclass(frozen=True)
+class Validation:
+    result: Result
+    built: tuple[str, ...]  # the folders built, in order: what this run rendered
+
+
+def folders_of(catalog: Catalog, scope: Scope | None) -> list[tuple[str, str | None]]:
+    pairs: list[tuple[str, str | None]] = []
+    for env in catalog.environments:
+        candidates: list[str | None] = [
+            None,
+            *(a.name for a in catalog.apps if a.deployment(env.name).enabled),
+        ]
+        pairs += [
+            (env.name, a) for a in candidates if scope is None or (env.name, a) in scope.pairs
+        ]
+    return pairs
+
+
+def folder_path(env: str, app: str | None) -> str:
+    return f"{OVERLAYS_DIR}/{env}/{app or NAMESPACE_DIR}"
+
+
+def validate(
+    repo: Repository, scope: Scope | None = None, rules: tuple[ManifestRule, ...] = MANIFEST_RULES
+) -> Validation:
+    shown = repo.catalog_shown
+    doc = load_located(read_text(repo.catalog_path, shown), shown)
+    findings: list[Finding] = catalog_findings(doc)
+    in_force: list[Rule] = list(CATALOG_RULES)
+    if has_errors(findings):
+        return Validation(Result(tuple(findings), 1, tuple(in_force)), ())
+    catalog = build_catalog(doc)
+    tree = render(catalog)
+    todo, conflicts = plan(repo.root, tree)
+    findings += conflicts
+    if scope is None:
+        findings += tree_findings(todo.writes, todo.deletes, todo.current, todo.foreign, shown)
+    else:
+        touched = {folder_path(e, a) + "/" for e, a in scope.pairs}
+        writes = {p: b for p, b in todo.writes.items() if any(p.startswith(t) for t in touched)}
+        findings += tree_findings(writes, (), todo.current, (), shown)
+    in_force += TREE_RULES
+
+    pairs = folders_of(catalog, scope)
+    argo = argocd_manifests(repo.root)
+    wanted = [folder_path(e, a) for e, a in pairs]
+    if scope is None:
+        applications = [m for m in argo if m.kind == "Application"]
+        wanted += [
+            p for p in source_paths(applications) if p not in wanted and (repo.root / p).is_dir()
+        ]
+    existing = [p for p in wanted if (repo.root / p).is_dir()]
+    builds = dict(zip(existing, build_all([repo.root / p for p in existing]), strict=True))
+
+    loaded: dict[str, BuiltFolder] = {}
+    for env in catalog.environments:
+        env_folders = [
+            load_build(builds[folder_path(env.name, a)], repo.root, env.name)
+            for e, a in pairs
+            if e == env.name and folder_path(env.name, a) in builds
+        ]
+        loaded.update({f.folder: f for f in env_folders})
+        if env_folders:
+            env_findings, env_rules = check_environment(repo.root, catalog, env, env_folders, rules)
+            findings += env_findings
+            in_force += [r.rule for r in env_rules]
+
+    built = {
+        path: Built(
+            True,
+            tuple(m.obj for m in loaded[path].manifests) if path in loaded else (),
+            build.error,
+        )
+        for path, build in builds.items()
+    }
+    for path in wanted:
+        built.setdefault(path, Built((repo.root / path).is_dir()))
+    schema_rules = [r for r in rules if r.rule.family in ("schema", "api")]
+    only = None if scope is None else set(wanted)
+    argo_findings, argo_rules = check_applications(
+        repo.root, catalog, argo, built, schema_rules, only
+    )
+    findings += argo_findings
+    in_force += [*ARGOCD_RULES, *(r.rule for r in argo_rules)]
+    files = len(tree) + 1
+    return Validation(Result(tuple(findings), files, tuple(in_force)), tuple(existing))
+
+
+def validate_path(root: Path, catalog: Path | None = None) -> Validation:
+    return validate(Repository.at(root, catalog))

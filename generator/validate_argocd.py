@@ -1,0 +1,114 @@
+"""The Argo CD part of `validate`: the Applications and AppProjects on disk, their schemas,
+and what each Application's source path builds to."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from fnmatch import fnmatchcase
+from pathlib import Path
+from typing import Any
+
+from generator.catalog.model import Catalog
+from generator.constants import ARGOCD_DIR
+from generator.finding import Finding
+from generator.lint import read_manifests, run_rules
+from generator.manifest import Manifest, get
+from generator.rule import ManifestRule, RuleContext
+from generator.rules.argocd import ArgoContext, Built, applications_and_projects, check_argocd
+
+_BRACES = re.compile(r"\{([^{}]*)\}")
+
+
+def argocd_manifests(root: Path) -> list[Manifest]:
+    folder = root / ARGOCD_DIR
+    files = sorted(p for p in folder.rglob("*.yaml") if p.is_file()) if folder.is_dir() else []
+    manifests: list[Manifest] = []
+    for path in files:
+        manifests += read_manifests_at(root, path)
+    return manifests
+
+
+def read_manifests_at(root: Path, path: Path) -> list[Manifest]:
+    shown = path.relative_to(root).as_posix()
+    return [Manifest(shown, m.obj, m.positions, m.document) for m in read_manifests(str(path))]
+
+
+def source_paths(applications: Sequence[Manifest]) -> list[str]:
+    """Kustomize source paths of Applications (not directory-include sources)."""
+    paths = []
+    for app in applications:
+        source = get(app.obj, "spec", "source")
+        path = source.get("path") if isinstance(source, Mapping) else None
+        if isinstance(path, str) and "directory" not in source:
+            paths.append(path)
+    return sorted(set(paths))
+
+
+def expand_braces(pattern: str) -> list[str]:
+    match = _BRACES.search(pattern)
+    if not match:
+        return [pattern]
+    head, tail = pattern[: match.start()], pattern[match.end() :]
+    return [p for option in match.group(1).split(",") for p in expand_braces(head + option + tail)]
+
+
+def directory_build(
+    root: Path, source: Mapping[str, Any], by_path: Mapping[str, list[Manifest]]
+) -> Built:
+    """An Argo CD directory source: the YAML files under the path that `include` selects."""
+    base = root / str(source.get("path", ""))
+    if not base.is_dir():
+        return Built(False)
+    directory = source.get("directory", {})
+    recurse = bool(directory.get("recurse")) if isinstance(directory, Mapping) else False
+    include = str(directory.get("include", "*")) if isinstance(directory, Mapping) else "*"
+    patterns = expand_braces(include)
+    files = base.rglob("*.yaml") if recurse else base.glob("*.yaml")
+    objects: list[Mapping[str, Any]] = []
+    for path in sorted(files):
+        rel = path.relative_to(base).as_posix()
+        if any(fnmatchcase(rel, p) for p in patterns):
+            objects += [m.obj for m in by_path.get(path.relative_to(root).as_posix(), [])]
+    return Built(True, tuple(objects))
+
+
+def check_applications(
+    root: Path,
+    catalog: Catalog,
+    manifests: Sequence[Manifest],
+    built: Mapping[str, Built],
+    schema_rules: Sequence[ManifestRule],
+    only_paths: set[str] | None,
+) -> tuple[list[Finding], list[ManifestRule]]:
+    applications, projects = applications_and_projects(manifests)
+    by_path: dict[str, list[Manifest]] = {}
+    for m in manifests:
+        by_path.setdefault(m.path, []).append(m)
+    builds = dict(built)
+    for app in applications:
+        source = get(app.obj, "spec", "source")
+        if isinstance(source, Mapping) and "directory" in source:
+            builds[str(source.get("path"))] = directory_build(root, source, by_path)
+    if only_paths is not None:
+        applications = tuple(
+            a for a in applications if str(get(a.obj, "spec", "source", "path")) in only_paths
+        )
+    manual = {
+        (catalog.cluster(e.cluster).server, e.namespace): e.name
+        for e in catalog.environments
+        if e.sync == "manual"
+    }
+    ctx = ArgoContext(applications, projects, builds, lambda server, ns: manual.get((server, ns)))
+    findings = check_argocd(ctx)
+    newest = max(
+        (c.kubernetes_version for c in catalog.clusters),
+        key=lambda v: tuple(map(int, v.split("."))),
+    )
+    checked = [
+        m for m in manifests if only_paths is None or m in applications or m.kind == "AppProject"
+    ]
+    schema_findings, in_force = run_rules(
+        checked, RuleContext(kubernetes_version=newest), schema_rules
+    )
+    return findings + schema_findings, in_force

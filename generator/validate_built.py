@@ -1,0 +1,139 @@
+"""Rules over Kustomize-built objects, with every finding moved to the file on disk that
+wrote the node, and a pointer to the catalog entry the object came from."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from generator.catalog.model import App, Catalog, Environment
+from generator.constants import NAMESPACE_DIR
+from generator.finding import Finding, Position, Resource
+from generator.kustomize import Build
+from generator.lint import run_rules
+from generator.manifest import Manifest, NodePath
+from generator.manifest_yaml import load_manifests
+from generator.rule import ManifestRule, RuleContext
+from generator.sourcemap import SourceMap
+
+BUILT = "#built"
+
+
+@dataclass(frozen=True)
+class BuiltFolder:
+    folder: str  # overlays/<env>/<app or _namespace>
+    environment: str
+    app: str | None  # None for the _namespace guardrails
+    manifests: tuple[Manifest, ...]
+
+
+def load_build(build: Build, root: Path, environment: str) -> BuiltFolder:
+    folder = build.folder.relative_to(root).as_posix()
+    app = build.folder.name if build.folder.name != NAMESPACE_DIR else None
+    manifests = load_manifests(build.output, folder + BUILT) if build.ok else []
+    return BuiltFolder(folder, environment, app, _numbered(manifests))
+
+
+def _numbered(manifests: Sequence[Manifest]) -> tuple[Manifest, ...]:
+    """Give every node of the built output its own (number, 1) position: a finding's
+    position then names exactly one node, even where an item and its first key share a
+    line and column in the built text."""
+    numbered = []
+    counter = 0
+    for manifest in manifests:
+        positions: dict[NodePath, tuple[int, int]] = {}
+        for node in manifest.positions:
+            counter += 1
+            positions[node] = (counter, 1)
+        numbered.append(replace(manifest, positions=positions))
+    return tuple(numbered)
+
+
+def context(catalog: Catalog, env: Environment) -> RuleContext:
+    return RuleContext(
+        kubernetes_version=catalog.cluster(env.cluster).kubernetes_version,
+        pod_security_level=env.pod_security,
+        image_policy=env.image_policy,
+        min_replicas=env.min_replicas,
+        environment=env.name,
+        namespace=env.namespace,
+    )
+
+
+def _index(manifests: Sequence[Manifest]) -> dict[tuple[int, int], tuple[Manifest, NodePath]]:
+    """The numbered position of each built node -> that node."""
+    return {position: (m, node) for m in manifests for node, position in m.positions.items()}
+
+
+def check_environment(
+    root: Path,
+    catalog: Catalog,
+    env: Environment,
+    folders: Sequence[BuiltFolder],
+    rules: Sequence[ManifestRule],
+) -> tuple[list[Finding], list[ManifestRule]]:
+    """Every rule in force for `env` over all its built objects at once (quota and network
+    rules need the whole namespace); findings mapped back to files on disk."""
+    manifests = [m for folder in folders for m in folder.manifests]
+    findings, in_force = run_rules(manifests, context(catalog, env), rules)
+    by_folder = {f.folder + BUILT: f for f in folders}
+    maps = {key: SourceMap(root, f.folder) for key, f in by_folder.items()}
+    indexes = {key: _index(f.manifests) for key, f in by_folder.items()}
+    mapped: list[Finding] = []
+    for finding in findings:
+        key = finding.path
+        folder = by_folder.get(key)
+        if folder is None:
+            mapped.append(finding)
+            continue
+        hit = indexes[key].get((finding.line, finding.column))
+        position = maps[key].locate(*hit) if hit else maps[key].fallback
+        shared = position.path.startswith("base/")
+        origin = catalog_origin(catalog, folder, shared)
+        message = f"{finding.message}; catalog entry: {origin}" if origin else finding.message
+        mapped.append(replace(finding, position=position, message=message, environment=env.name))
+    kept = [f for f in mapped if not suppressed(catalog, f)]
+    # A node in base/ is the same in every environment: report it once, without one.
+    return [_shared(f) if f.path.startswith("base/") else f for f in kept], in_force
+
+
+def _shared(finding: Finding) -> Finding:
+    resource = finding.resource
+    if resource is not None:
+        resource = Resource(resource.kind, resource.name)
+    return replace(finding, environment=None, resource=resource)
+
+
+def catalog_origin(catalog: Catalog, folder: BuiltFolder, shared: bool) -> Position | None:
+    """The catalog entry an object came from: the app (for base/), the app in the
+    environment (for its overlay), or the environment (for _namespace)."""
+    if folder.app is None:
+        key: tuple[str, ...] = ("environments", folder.environment)
+    elif shared:
+        key = ("apps", folder.app)
+    else:
+        key = ("apps", folder.app, "environments", folder.environment)
+    found = catalog.positions.get(key)
+    return Position(catalog.path, *found) if found else None
+
+
+def suppressed(catalog: Catalog, finding: Finding) -> bool:
+    """Whether the app whose files the finding points into suppresses its rule there."""
+    app = _app_of_path(finding.path, catalog)
+    return app is not None and any(
+        s.rule == finding.rule and (not s.environments or finding.environment in s.environments)
+        for s in app.suppressions
+    )
+
+
+def _app_of_path(path: str, catalog: Catalog) -> App | None:
+    """The app of base/<app>/... or overlays/<env>/<app>/..., if the catalog has it."""
+    parts = path.split("/")
+    if parts[0] == "base" and len(parts) > 2:
+        name = parts[1]
+    elif parts[0] == "overlays" and len(parts) > 3:
+        name = parts[2]
+    else:
+        return None
+    return next((a for a in catalog.apps if a.name == name), None)
