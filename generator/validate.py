@@ -88,9 +88,7 @@ def validate(
     wanted = [folder_path(e, a) for e, a in pairs]
     if scope is None:
         applications = [m for m in argo if m.kind == "Application"]
-        wanted += [
-            p for p in source_paths(applications) if p not in wanted and (repo.root / p).is_dir()
-        ]
+        wanted += [p for p in source_paths(applications) if p not in wanted]
     existing = [p for p in wanted if (repo.root / p).is_dir()]
     builds = dict(zip(existing, build_all([repo.root / p for p in existing]), strict=True))
 
