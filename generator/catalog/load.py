@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.catalog import checks, graph, rules
+from generator.catalog import checks, graph, rules, suppressions
 from generator.catalog.build import build_catalog
 from generator.catalog.model import Catalog
 from generator.catalog.schema import schema_findings
@@ -27,6 +27,7 @@ CHECKS: tuple[checks.Check, ...] = (
     checks.check_ports,
     checks.check_autoscaling,
     checks.check_min_replicas,
+    suppressions.check_suppressions,
     graph.check_cycles,
     graph.check_dependencies_enabled,
     graph.check_hosts,
