@@ -31,17 +31,21 @@ def _fenced(text: str) -> str:
     return "```yaml\n" + text + ("" if text.endswith("\n") else "\n") + "```"
 
 
-def context_line(examples: Examples) -> str:
+def context_lines(examples: Examples) -> list[str]:
+    """The example context as a paragraph; none for catalog examples, which are whole catalogs."""
     ctx = examples.context
+    if ctx is None:
+        return []
     values = ((f.name, getattr(ctx, f.name)) for f in fields(ctx))
-    return ", ".join(f"{name}={value}" for name, value in values if value is not None)
+    shown = ", ".join(f"{name}={value}" for name, value in values if value is not None)
+    return [f"Example context: {shown}", ""]
 
 
 def _rule_section(rule: Rule, examples: Examples | None) -> list[str]:
     lines = [f"### `{rule.id}`", "", f"**{rule.severity.value}**: {rule.summary}", ""]
     lines += [rule.description.strip(), ""]
     if examples is not None:
-        lines += [f"Example context: {context_line(examples)}", ""]
+        lines += context_lines(examples)
         lines += ["Failing example:", "", _fenced(examples.failing), ""]
         lines += ["Passing example:", "", _fenced(examples.passing), ""]
     return lines
@@ -102,7 +106,7 @@ def explain_text(rule: Rule, examples: Examples | None) -> str:
     ]
     if examples is None:
         return "\n".join([*lines, "No examples.", ""])
-    lines += [f"Example context: {context_line(examples)}", ""]
+    lines += context_lines(examples)
     lines += ["Failing example (fail.yaml):", examples.failing.rstrip("\n"), ""]
     lines += ["Passing example (pass.yaml):", examples.passing.rstrip("\n"), ""]
     return "\n".join(lines)

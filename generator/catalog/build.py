@@ -23,6 +23,7 @@ from generator.catalog.model import (
 )
 from generator.yamlio import Located
 
+PROBE_MODES = ("path", "grpc", "tcp", "command")
 PROBE_TIMING = (
     "initialDelaySeconds",
     "periodSeconds",
@@ -41,6 +42,18 @@ def merge(base: Any, override: Any) -> Any:
             merged[key] = merge(base[key], value) if key in base else value
         return merged
     return override
+
+
+def merge_probes(defaults: Mapping[str, Any], own: Mapping[str, Any]) -> dict[str, Any]:
+    """An app's probes over the default ones. A probe is one of path, grpc, tcp or command: an
+    app's probe that names one replaces the default's (its timing fields still merge)."""
+    merged: dict[str, Any] = {}
+    for kind in sorted({*defaults, *own}):
+        base = dict(defaults.get(kind, {}))
+        if any(m in own.get(kind, {}) for m in PROBE_MODES):
+            base = {k: v for k, v in base.items() if k not in PROBE_MODES}
+        merged[kind] = merge(base, own.get(kind, {}))
+    return merged
 
 
 def _scalar(value: Any) -> str:
@@ -73,7 +86,7 @@ def _workload(values: Mapping[str, Any]) -> Workload:
 
 
 def _probe(spec: Mapping[str, Any]) -> Probe:
-    kind = next(k for k in ("path", "grpc", "tcp", "command") if k in spec)
+    kind = next(k for k in PROBE_MODES if k in spec)
     return Probe(
         kind={"path": "http", "command": "exec"}.get(kind, kind),
         path=spec.get("path"),
@@ -139,7 +152,10 @@ def _app(name: str, spec: Mapping[str, Any], defaults: Mapping[str, Any], envs: 
         metrics_port=metrics["port"] if metrics else None,
         metrics_path=metrics.get("path", "/metrics") if metrics else "/metrics",
         writable_paths=tuple(values.get("writablePaths", ())),
-        probes={k: _probe(values["probes"][k]) for k in sorted(values.get("probes", {}))},
+        probes={
+            k: _probe(v)
+            for k, v in merge_probes(defaults.get("probes", {}), spec.get("probes", {})).items()
+        },
         secrets=tuple(
             SecretRef(n, spec["secrets"][n]["key"], spec["secrets"][n].get("property"))
             for n in sorted(spec.get("secrets", {}))

@@ -1,7 +1,8 @@
-"""Checks of a schema-valid catalog: names, references, versions, probes, secrets.
+"""Checks of a schema-valid catalog: names, references, versions, secrets.
 
 Each check takes the located document and yields findings; `generator.catalog.graph`
-holds the checks across apps and environments.
+holds the checks across apps and environments, `generator.catalog.workload_checks` those
+of an app's merged workload values.
 """
 
 from __future__ import annotations
@@ -138,87 +139,5 @@ def check_secret_stores(doc: Located) -> Iterator[Finding]:
                     f"app '{app}' has secrets and runs in '{env}', which names no secretStore; "
                     f"set `environments.{env}.secretStore`",
                     doc.position(("environments", env), key=True),
-                    environment=env,
-                )
-
-
-def check_probes(doc: Located) -> Iterator[Finding]:
-    defaults = _section(doc, "defaults").get("probes", {})
-    for app, spec in _section(doc, "apps").items():
-        probes = {**defaults, **spec.get("probes", {})}
-        for kind, probe in sorted(probes.items()):
-            source = (
-                ("apps", app, "probes", kind)
-                if kind in spec.get("probes", {})
-                else ("defaults", "probes", kind)
-            )
-            modes = [m for m in ("path", "grpc", "tcp", "command") if m in probe]
-            if len(modes) != 1:
-                yield rules.PROBE.finding(
-                    f"{kind} probe of app '{app}' sets {', '.join(modes) or 'none'} of path, grpc, "
-                    "tcp and command; set exactly one",
-                    doc.position(source, key=True),
-                )
-            elif modes[0] != "command" and "port" not in probe and "port" not in spec:
-                yield rules.PROBE.finding(
-                    f"{kind} probe of app '{app}' has no port: the app has no `port`; set the "
-                    "probe's `port`",
-                    doc.position(source, key=True),
-                )
-
-
-def check_ports(doc: Located) -> Iterator[Finding]:
-    for app, spec in _section(doc, "apps").items():
-        if "port" in spec:
-            continue
-        for key in ("ingress", "servicePort"):
-            if key in spec:
-                yield rules.PORT_REQUIRED.finding(
-                    f"app '{app}' has `{key}` but no `port`; set the container port",
-                    doc.position(("apps", app, key), key=True),
-                )
-
-
-def check_autoscaling(doc: Located) -> Iterator[Finding]:
-    for app, spec in _section(doc, "apps").items():
-        places = [(("apps", app), spec)] + [
-            (("apps", app, "environments", env), values)
-            for env, values in spec["environments"].items()
-        ]
-        for at, values in places:
-            scaling = values.get("autoscaling")
-            if scaling and scaling.get("minReplicas", 1) > scaling["maxReplicas"]:
-                yield rules.AUTOSCALING.finding(
-                    f"autoscaling of app '{app}' has minReplicas {scaling['minReplicas']} above "
-                    f"maxReplicas {scaling['maxReplicas']}; raise maxReplicas or lower minReplicas",
-                    doc.position((*at, "autoscaling", "minReplicas")),
-                )
-
-
-def check_min_replicas(doc: Located) -> Iterator[Finding]:
-    environments = _section(doc, "environments")
-    defaults = _section(doc, "defaults")
-    for app, spec in _section(doc, "apps").items():
-        for env, values in spec["environments"].items():
-            minimum = environments.get(env, {}).get("minReplicas")
-            if minimum is None or values.get("enabled", True) is False:
-                continue
-            scaling = values.get(
-                "autoscaling", spec.get("autoscaling", defaults.get("autoscaling"))
-            )
-            if scaling:
-                replicas, key = scaling.get("minReplicas", 1), "autoscaling"
-            else:
-                replicas = values.get("replicas", spec.get("replicas", defaults.get("replicas", 1)))
-                key = "replicas"
-            if replicas < minimum:
-                base = ("apps", app, "environments", env)
-                at = (*base, key) if key in values else base
-                yield Finding(
-                    "workload-min-replicas",
-                    Severity.ERROR,
-                    f"app '{app}' runs {replicas} replica(s) in '{env}', which requires at least "
-                    f"{minimum} (minReplicas); raise its replicas",
-                    doc.position(at, key=True),
                     environment=env,
                 )

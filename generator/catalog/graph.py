@@ -166,7 +166,8 @@ def check_name_collisions(doc: Located) -> Iterator[Finding]:
         )
     for app, spec in sorted(_section(doc, "apps").items()):
         for env in spec["environments"]:
-            if env in environments:
+            # A disabled (app, environment) has no Application, so its name is free.
+            if env in environments and _enabled(spec, env):
                 yield from claim(
                     names.application_name(env, app),
                     f"app '{app}' in '{env}'",

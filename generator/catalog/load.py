@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.catalog import checks, graph, rules
+from generator.catalog import checks, graph, rules, suppressions, workload_checks
 from generator.catalog.build import build_catalog
 from generator.catalog.model import Catalog
 from generator.catalog.schema import schema_findings
@@ -23,10 +23,11 @@ CHECKS: tuple[checks.Check, ...] = (
     checks.check_versions,
     checks.check_secrets,
     checks.check_secret_stores,
-    checks.check_probes,
-    checks.check_ports,
-    checks.check_autoscaling,
-    checks.check_min_replicas,
+    workload_checks.check_probes,
+    workload_checks.check_ports,
+    workload_checks.check_autoscaling,
+    workload_checks.check_min_replicas,
+    suppressions.check_suppressions,
     graph.check_cycles,
     graph.check_dependencies_enabled,
     graph.check_hosts,

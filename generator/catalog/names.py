@@ -24,7 +24,7 @@ def template_problem(template: str) -> str | None:
     if unknown:
         return f"unknown placeholder '{{{unknown[0]}}}'; only {{app}} and {{env}} are known"
     if "{" in _PLACEHOLDER.sub("", template) or "}" in _PLACEHOLDER.sub("", template):
-        return "an unbalanced '{' or '}'"
+        return "an unbalanced '{' or '}'; write placeholders as {app} and {env}"
     return None
 
 

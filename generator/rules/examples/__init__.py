@@ -1,4 +1,9 @@
-"""Read a rule's example files (package data beside this module)."""
+"""Read a rule's example files (package data beside this module).
+
+A manifest rule's examples are Kubernetes manifests checked in a `RuleContext`; a catalog
+rule's examples (`generator.catalog.rules.CATALOG_RULES`) are whole catalogs and have no
+context.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +13,12 @@ from typing import Any
 
 import yaml
 
+from generator.catalog.rules import CATALOG_RULES
 from generator.rule import RuleContext
 
 EXAMPLES_DIR = Path(__file__).parent
 DEFAULT_KUBERNETES_VERSION = "1.31"
+CATALOG_RULE_IDS = frozenset(r.id for r in CATALOG_RULES)
 
 
 @dataclass(frozen=True)
@@ -19,20 +26,29 @@ class Examples:
     rule_id: str
     failing: str
     passing: str
-    context: RuleContext
+    context: RuleContext | None  # None for catalog rules: the example is the whole catalog
+
+
+def example_folders() -> list[str]:
+    """The names of every example folder (each should be a rule id), sorted."""
+    return sorted(p.name for p in EXAMPLES_DIR.iterdir() if p.is_dir() and p.name[0] not in "._")
+
+
+def _context(folder: Path) -> RuleContext:
+    context_file = folder / "context.yaml"
+    fields: dict[str, Any] = {"kubernetes_version": DEFAULT_KUBERNETES_VERSION}
+    if context_file.is_file():
+        fields.update(yaml.safe_load(context_file.read_text(encoding="utf-8")) or {})
+    return RuleContext(**fields)
 
 
 def examples_for(rule_id: str) -> Examples | None:
     folder = EXAMPLES_DIR / rule_id
     if not (folder / "fail.yaml").is_file() or not (folder / "pass.yaml").is_file():
         return None
-    context_file = folder / "context.yaml"
-    fields: dict[str, Any] = {"kubernetes_version": DEFAULT_KUBERNETES_VERSION}
-    if context_file.is_file():
-        fields.update(yaml.safe_load(context_file.read_text(encoding="utf-8")) or {})
     return Examples(
         rule_id=rule_id,
         failing=(folder / "fail.yaml").read_text(encoding="utf-8"),
         passing=(folder / "pass.yaml").read_text(encoding="utf-8"),
-        context=RuleContext(**fields),
+        context=None if rule_id in CATALOG_RULE_IDS else _context(folder),
     )
