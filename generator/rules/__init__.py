@@ -6,6 +6,7 @@ from generator.catalog.rules import CATALOG_RULES
 from generator.rule import ManifestRule, Rule
 from generator.rules import (
     api,
+    argocd,
     image,
     network,
     pod_security,
@@ -32,5 +33,10 @@ MANIFEST_RULES: tuple[ManifestRule, ...] = (
 
 def all_rules() -> tuple[Rule, ...]:
     """Every rule's data (catalog, manifest and tree rules), sorted by id."""
-    every = [*CATALOG_RULES, *(r.rule for r in MANIFEST_RULES), *tree.TREE_RULES]
+    every = [
+        *CATALOG_RULES,
+        *(r.rule for r in MANIFEST_RULES),
+        *argocd.ARGOCD_RULES,
+        *tree.TREE_RULES,
+    ]
     return tuple(sorted(every, key=lambda r: r.id))
