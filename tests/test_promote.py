@@ -2,9 +2,9 @@
 formatting: only the promoted scalars change, the tree is regenerated, refusals write nothing."""
 
 import difflib
+import re
 
 import pytest
-
 from click.testing import CliRunner
 
 from generator.api import Repository, generate
@@ -25,14 +25,16 @@ def promote(root, *args):
 
 
 def changes(before, after):
-    """path -> unified diff of every file that differs between two snapshots."""
+    """path -> unified diff of every file that differs between two snapshots (a blank context
+    line is shown as an empty line rather than one space, so the expected text has none)."""
     found = {}
     before, after = files_only(before), files_only(after)
     for path in sorted(set(before) | set(after)):
         if before.get(path) != after.get(path):
             old = before.get(path, b"").decode().splitlines(keepends=True)
             new = after.get(path, b"").decode().splitlines(keepends=True)
-            found[path] = "".join(difflib.unified_diff(old, new, f"a/{path}", f"b/{path}"))
+            diff = "".join(difflib.unified_diff(old, new, f"a/{path}", f"b/{path}"))
+            found[path] = re.sub(r"(?m)^ $", "", diff)
     return found
 
 
@@ -47,9 +49,9 @@ def web_prod_diffs():
        prod:
 -        version: '1.4.1@sha256:{C}'  # single-quoted: stays single-quoted
 +        version: '1.5.0@sha256:{B}'  # single-quoted: stays single-quoted
- 
+
          replicas: 3        # a blank line above
- 
+
 """,
         "overlays/prod/web/kustomization.yaml": f"""\
 --- a/overlays/prod/web/kustomization.yaml
@@ -116,16 +118,16 @@ def test_promote_all_quotes_a_plain_version_with_a_digest(tmp_path):
        prod:
 -        version: '1.4.1@sha256:{C}'  # single-quoted: stays single-quoted
 +        version: '1.5.0@sha256:{B}'  # single-quoted: stays single-quoted
- 
+
          replicas: 3        # a blank line above
- 
+
 @@ -95,7 +95,7 @@
        staging:
          version: 3.1.0@sha256:{D}
        prod:
 -        version: 3.0.0@sha256:{E}
 +        version: "3.1.0@sha256:{D}"
- 
+
    batch:
      team: ops
 """
@@ -187,7 +189,7 @@ def test_force_into_a_disabled_environment_enables_it_and_quotes_a_number(tmp_pa
 +      staging: {enabled: true, version: "0.10"}
        prod:
          enabled: false     # not yet
- 
+
 """
     )
 
@@ -213,7 +215,7 @@ def test_force_rolls_back_an_older_version(tmp_path):
 -      staging: {version: v2.2.0}     # newer than dev
 +      staging: {version: v2.1.0}     # newer than dev
        prod: {enabled: false}
- 
+
    cron:
 """
     )
