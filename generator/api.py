@@ -10,6 +10,9 @@ from generator.catalog.load import load_catalog
 from generator.catalog.model import Catalog
 from generator.constants import CATALOG_FILE
 from generator.errors import FindingsError
+from generator.promote import Promotion
+from generator.promote import promote as promote_versions
+from generator.promote_plan import PromoteRequest
 from generator.render import render
 from generator.render.tree import Tree
 from generator.writer import Plan, apply, plan
@@ -54,3 +57,9 @@ def generate(repo: Repository, write: bool = True) -> Generated:
     if write and todo.drift:
         apply(repo.root, todo)
     return Generated(catalog, tree, todo, write and todo.drift)
+
+
+def promote(repo: Repository, request: PromoteRequest, branch: str | None = None) -> Promotion:
+    """Move versions between environments in the catalog, in place, and regenerate the tree;
+    with `branch`, commit both on that new branch. Nothing is written when refused."""
+    return promote_versions(repo.root, repo.catalog_path, repo.catalog_shown, request, branch)

@@ -7,6 +7,7 @@ import click
 from generator import __version__
 from generator.cli_generate import generate_command
 from generator.cli_lint import lint_command
+from generator.cli_promote import promote_command
 from generator.cli_rules import explain_command, rules_command
 from generator.cli_state import CliState
 from generator.cli_validate import validate_command
@@ -24,5 +25,6 @@ def main(ctx: click.Context, debug: bool) -> None:
 main.add_command(generate_command)
 main.add_command(validate_command)
 main.add_command(lint_command)
+main.add_command(promote_command)
 main.add_command(rules_command)
 main.add_command(explain_command)

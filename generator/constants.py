@@ -11,6 +11,9 @@ BASE_DIR = "base"
 OVERLAYS_DIR = "overlays"
 ARGOCD_DIR = "argocd"
 GENERATED_DIRS = (BASE_DIR, OVERLAYS_DIR, ARGOCD_DIR)
+# Single generated files outside those folders; nothing else beside them is ever touched.
+CODEOWNERS_FILE = ".github/CODEOWNERS"
+GENERATED_FILES = (CODEOWNERS_FILE,)
 NAMESPACE_DIR = "_namespace"
 PROJECTS_DIR = f"{ARGOCD_DIR}/projects"
 APPS_DIR = f"{ARGOCD_DIR}/apps"

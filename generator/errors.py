@@ -44,3 +44,17 @@ class FindingsError(GitopsgenError):
 
     def __str__(self) -> str:
         return "\n".join(str(f) for f in self.findings)
+
+
+class RefusedError(GitopsgenError):
+    """A request that is understood but refused (e.g. a promotion that skips an environment):
+    exit 1, one line per reason, each at its catalog position where there is one."""
+
+    exit_code = EXIT_FINDINGS
+
+    def __init__(self, reasons: list[GitopsgenError]) -> None:
+        super().__init__("; ".join(r.message for r in reasons))
+        self.reasons = reasons
+
+    def __str__(self) -> str:
+        return "\n".join(str(r) for r in self.reasons)

@@ -14,7 +14,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.constants import GENERATED_DIRS, HEADER_MARK
+from generator.constants import GENERATED_DIRS, GENERATED_FILES, HEADER_MARK
 from generator.finding import Finding, Position
 from generator.render.tree import Tree
 from generator.rules.tree import FOREIGN_FILE
@@ -38,7 +38,8 @@ def is_generated(data: bytes) -> bool:
 
 
 def scan(root: Path) -> tuple[dict[str, bytes], list[str]]:
-    """Generated files (path -> bytes) and other files under the generated folders."""
+    """Generated files (path -> bytes) and other files under the generated folders; of the
+    generated single files (CODEOWNERS) only those with the header."""
     generated: dict[str, bytes] = {}
     others: list[str] = []
     for top in GENERATED_DIRS:
@@ -58,13 +59,17 @@ def scan(root: Path) -> tuple[dict[str, bytes], list[str]]:
                     generated[rel] = data
                 else:
                     others.append(rel)
+    for rel in GENERATED_FILES:  # a hand-written one is left alone: `plan` refuses to replace it
+        full = root / rel
+        if full.is_file() and not full.is_symlink() and is_generated(data := full.read_bytes()):
+            generated[rel] = data
     return generated, others
 
 
 def _blocked(root: Path, path: str) -> bool:
     """A hand-written file or a directory sits where the tree puts a file (or a folder)."""
     target = root / path
-    if target.is_symlink() or target.is_dir():
+    if target.is_symlink() or target.exists():  # never a generated file: `plan` knows those
         return True
     parent = target.parent
     while parent != root and parent != parent.parent:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from generator.errors import InputError
 from generator.finding import Position
@@ -108,3 +110,129 @@ def load_located(text: str, path: str) -> Located:
     values: dict[NodePath, tuple[int, int]] = {(): (1, 1)}
     data = _plain(tree, (), keys, values)
     return Located(path, data, keys, values, tuple(text.splitlines()))
+
+
+# Round-trip editing: change scalars in the user's text, byte for byte around them.
+# ruamel only locates the nodes; the text is spliced, so indentation, line width, comments,
+# quoting and blank lines outside the edited scalars cannot change.
+
+
+def _parse_error(exc: YAMLError, path: str) -> InputError:
+    mark = getattr(exc, "problem_mark", None)
+    position = Position(path, mark.line + 1, mark.column + 1) if mark else Position(path)
+    return InputError(f"YAML does not parse: {exc}", position)
+
+
+def _node_counts(node: Node, counts: dict[int, int]) -> None:
+    counts[id(node)] = counts.get(id(node), 0) + 1
+    if counts[id(node)] > 1:
+        return
+    if isinstance(node, MappingNode):
+        for key, value in node.value:
+            _node_counts(key, counts)
+            _node_counts(value, counts)
+    elif isinstance(node, SequenceNode):
+        for item in node.value:
+            _node_counts(item, counts)
+
+
+def _needs_quotes(value: str) -> bool:
+    """Whether `value` written plain would not read back as this string (a number, a bool,
+    a digest's ':' ...); digests are always quoted, for the reader's sake."""
+    if "@" in value or value != value.strip() or not value:
+        return True
+    for text in (value, f"[{value}]"):
+        try:
+            data = YAML(typ="safe", pure=True).load(text)
+        except YAMLError:
+            return True
+        if (data if text == value else (data or [None])[0]) != value:
+            return True
+    return False
+
+
+def _scalar_text(value: str | bool, style: str | None) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if style not in ("'", '"'):
+        style = '"' if _needs_quotes(value) else None
+    if style == "'":
+        return "'" + value.replace("'", "''") + "'"
+    if style == '"':
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return value
+
+
+def _last_leaf(node: Node) -> Node:
+    while isinstance(node, MappingNode | SequenceNode) and not node.flow_style and node.value:
+        last = node.value[-1]
+        node = last[1] if isinstance(node, MappingNode) else last
+    return node
+
+
+def _insertion(text: str, mapping: MappingNode, key: str, rendered: str) -> tuple[int, int, str]:
+    if mapping.flow_style:
+        if not mapping.value:
+            return (
+                mapping.start_mark.index + 1,
+                mapping.start_mark.index + 1,
+                f"{key}: {rendered}",
+            )
+        end = mapping.value[-1][1].end_mark.index
+        return (end, end, f", {key}: {rendered}")
+    indent = " " * mapping.value[0][0].start_mark.column
+    end = _last_leaf(mapping.value[-1][1]).end_mark.index
+    newline = text.find("\n", end)
+    at = len(text) if newline == -1 else newline
+    return (at, at, f"\n{indent}{key}: {rendered}")
+
+
+def _edit(
+    text: str, root: Node, counts: dict[int, int], at: NodePath, value: str | bool, path: str
+) -> tuple[int, int, str]:
+    node = key = root
+    for depth, step in enumerate(at):
+        shown = ".".join(str(s) for s in at[: depth + 1])
+        where = Position(path, node.start_mark.line + 1, node.start_mark.column + 1)
+        if not isinstance(node, MappingNode):
+            raise InputError(f"{shown} cannot be set: its parent is not a mapping", where)
+        if counts.get(id(node), 0) > 1:
+            raise InputError(
+                f"{shown} is inside an anchor that is used elsewhere (an alias); write the "
+                "value out in place of the alias, then try again",
+                where,
+            )
+        pair = next(((k, v) for k, v in node.value if k.value == step), None)
+        if pair is None:
+            if depth != len(at) - 1:
+                raise InputError(f"{shown} does not exist; add it first", where)
+            return _insertion(text, node, str(step), _scalar_text(value, None))
+        key, node = pair
+    where = Position(path, key.start_mark.line + 1, key.start_mark.column + 1)
+    if not isinstance(node, ScalarNode) or counts.get(id(node), 0) > 1 or node.anchor:
+        raise InputError(
+            f"{'.'.join(str(s) for s in at)} is not a plain value of its own (an anchor, an "
+            "alias or a collection); write the value out in place, then try again",
+            where,
+        )
+    return (node.start_mark.index, node.end_mark.index, _scalar_text(value, node.style))
+
+
+def set_scalars(text: str, edits: Mapping[NodePath, str | bool], path: str) -> str:
+    """`text` with the scalar at each key path set to its new value (a key missing from its
+    mapping is added at the mapping's end), every other character unchanged. A quoted value
+    keeps its quotes; a value that would not read back as a string when plain is quoted."""
+    try:
+        root = YAML(typ="rt").compose(text)
+    except YAMLError as exc:
+        raise _parse_error(exc, path) from None
+    counts: dict[int, int] = {}
+    if root is not None:
+        _node_counts(root, counts)
+    splices = sorted(
+        (_edit(text, root, counts, at, value, path) for at, value in edits.items()),
+        reverse=True,
+    )
+    for start, end, new in splices:
+        text = text[:start] + new + text[end:]
+    return text

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from generator.catalog.model import Catalog
+from generator.codeowners import has_owners, render_codeowners
+from generator.constants import CODEOWNERS_FILE
 from generator.render.argocd import render_argocd
 from generator.render.base import render_base
 from generator.render.namespace import render_namespace
@@ -19,4 +21,6 @@ def render(catalog: Catalog) -> Tree:
         for app in catalog.apps:
             render_overlay(app, env, catalog, tree)
     render_argocd(catalog, tree)
+    if has_owners(catalog):
+        tree[CODEOWNERS_FILE] = render_codeowners(catalog).encode("utf-8")
     return sorted_tree(tree)

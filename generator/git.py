@@ -1,0 +1,170 @@
+"""The one module that imports gitpython: the project's git adapter.
+
+Small functions over a repository found from a path; they take and return plain data
+(paths as repository-relative POSIX strings, bytes, commit ids), never gitpython objects.
+Git failures a user can fix raise `UsageError` (exit 2) saying what to do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import git
+from git.exc import BadName, GitCommandError, InvalidGitRepositoryError, NoSuchPathError
+
+from generator.errors import UsageError
+
+
+@dataclass(frozen=True)
+class Revision:
+    """A commit that touched a file, with the file's content at that commit (None: deleted)."""
+
+    commit: str  # full hex id
+    summary: str  # first line of the message
+    timestamp: int  # committer time, seconds since the epoch
+    content: bytes | None
+
+
+def find_root(start: Path) -> Path | None:
+    """The top folder of the git work tree that contains `start`, or None."""
+    try:
+        repo = git.Repo(start, search_parent_directories=True)
+    except (InvalidGitRepositoryError, NoSuchPathError):
+        return None
+    with repo:
+        return None if repo.working_tree_dir is None else Path(repo.working_tree_dir).resolve()
+
+
+def _open(root: Path) -> git.Repo:
+    try:
+        return git.Repo(root, search_parent_directories=True)
+    except (InvalidGitRepositoryError, NoSuchPathError):
+        raise UsageError(
+            f"{root} is not inside a git repository; run 'git init' there (or work in a clone)"
+        ) from None
+
+
+def _commit(repo: git.Repo, rev: str) -> git.Commit:
+    try:
+        return repo.commit(rev)
+    except (BadName, ValueError):
+        raise UsageError(
+            f"git revision '{rev}' does not exist in {repo.working_tree_dir}; "
+            "pass a branch, tag or commit id that does"
+        ) from None
+
+
+def relative(root: Path, path: Path) -> str:
+    """`path` (absolute) relative to the top of the work tree containing `root`."""
+    with _open(root) as repo:
+        top = Path(repo.working_tree_dir or root).resolve()
+    return path.resolve().relative_to(top).as_posix()
+
+
+def has_commits(root: Path) -> bool:
+    with _open(root) as repo:
+        return repo.head.is_valid()
+
+
+def show(root: Path, rev: str, path: str) -> bytes | None:
+    """The bytes of `path` (relative to the work tree top) at `rev`, or None if absent there."""
+    with _open(root) as repo:
+        tree = _commit(repo, rev).tree
+        try:
+            blob = tree / path
+        except KeyError:
+            return None
+        if blob.type != "blob":
+            return None
+        data: bytes = blob.data_stream.read()
+        return data
+
+
+def changed_paths(root: Path, base: str = "HEAD", *, staged: bool = False) -> tuple[str, ...]:
+    """Paths that differ between `base` and the index (`staged`) or the working tree (which
+    includes untracked files), sorted; renames list both names."""
+    with _open(root) as repo:
+        found: set[str] = set()
+        if base == "HEAD" and not repo.head.is_valid():  # no commit yet: everything is new
+            found.update(str(path) for path, _stage in repo.index.entries)
+        else:
+            commit = _commit(repo, base)
+            diffs = repo.index.diff(commit) if staged else commit.diff(None)
+            for diff in diffs:
+                found.update(p for p in (diff.a_path, diff.b_path) if p)
+        if not staged:
+            found.update(repo.untracked_files)
+        return tuple(sorted(found))
+
+
+def history(root: Path, path: str, rev: str = "HEAD") -> tuple[Revision, ...]:
+    """The commits reachable from `rev` that changed `path`, newest first, with its content."""
+    with _open(root) as repo:
+        if rev == "HEAD" and not repo.head.is_valid():
+            return ()
+        start = _commit(repo, rev)
+        revisions = []
+        for commit in repo.iter_commits(start, paths=path):
+            try:
+                blob = commit.tree / path
+                content: bytes | None = blob.data_stream.read() if blob.type == "blob" else None
+            except KeyError:
+                content = None
+            message = commit.message
+            text = message.decode("utf-8", "replace") if isinstance(message, bytes) else message
+            revisions.append(
+                Revision(commit.hexsha, text.split("\n", 1)[0], commit.committed_date, content)
+            )
+        return tuple(revisions)
+
+
+def current_branch(root: Path) -> str | None:
+    """The checked-out branch, or None on a detached HEAD."""
+    with _open(root) as repo:
+        return None if repo.head.is_detached else repo.active_branch.name
+
+
+def check_new_branch(root: Path, name: str) -> None:
+    """Raise UsageError unless `name` is a valid name for a branch that does not exist yet."""
+    with _open(root) as repo:
+        try:
+            repo.git.check_ref_format("--branch", name)
+        except GitCommandError:
+            raise UsageError(
+                f"'{name}' is not a valid git branch name; use e.g. promote/web-1.4.2"
+            ) from None
+        if name in {head.name for head in repo.heads}:
+            raise UsageError(f"branch '{name}' already exists; pick another name or delete it")
+        if not repo.head.is_valid():
+            raise UsageError(
+                f"{repo.working_tree_dir} has no commit yet to branch from; commit first"
+            )
+
+
+def create_branch(root: Path, name: str) -> None:
+    """Create branch `name` at HEAD and check it out; uncommitted changes stay as they are."""
+    check_new_branch(root, name)
+    with _open(root) as repo:
+        repo.git.checkout("-b", name)
+
+
+def commit_paths(root: Path, paths: list[str], message: str) -> str:
+    """Commit exactly `paths` (relative to the work tree top; new, changed or deleted) as they
+    are in the working tree, whatever else is staged; return the new commit id."""
+    with _open(root) as repo:
+        try:
+            repo.git.add("-A", "--", *paths)
+            repo.git.commit("-m", message, "--only", "--", *paths)
+        except GitCommandError as exc:
+            detail = str(exc.stderr).strip().strip("'").strip() or str(exc)
+            raise UsageError(f"git commit failed: {detail}") from None
+        return repo.head.commit.hexsha
+
+
+def is_dirty(root: Path, path: str) -> bool:
+    """Whether `path` differs from HEAD in the index or the working tree (or is untracked)."""
+    with _open(root) as repo:
+        if not repo.head.is_valid():
+            return True
+        return bool(repo.git.status("--porcelain", "--", path).strip())

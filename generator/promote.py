@@ -1,0 +1,91 @@
+"""`promote`: move app versions to the next environment by editing catalog.yaml in place.
+
+Only the promoted scalars of the user's file change (comments, order, quoting, flow style
+and blank lines stay); then the tree is regenerated and, on request, committed on a new
+branch. Everything is decided and checked in memory first: the catalog must be valid before
+and after the edit, and the tree must be writable, or nothing is written at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator import git
+from generator.catalog.build import build_catalog
+from generator.catalog.load import catalog_findings, read_text
+from generator.catalog.model import Catalog
+from generator.errors import FindingsError, GitopsgenError, RefusedError, UsageError
+from generator.finding import has_errors
+from generator.promote_plan import PromoteRequest, PromotionPlan, commit_message, plan_promotion
+from generator.render import render
+from generator.writer import Plan, apply, plan, write_atomic
+from generator.yamlio import load_located, set_scalars
+
+
+@dataclass(frozen=True)
+class Promotion:
+    plan: PromotionPlan
+    tree: Plan | None  # what was written under the root; None when nothing moved
+    commit: str | None = None  # the new commit's id with a branch
+
+
+def _catalog(text: str, shown: str) -> Catalog:
+    doc = load_located(text, shown)
+    found = catalog_findings(doc)
+    if has_errors(found):
+        raise FindingsError(found)
+    return build_catalog(doc)
+
+
+def _edited(text: str, shown: str, moves: PromotionPlan) -> tuple[str, Catalog]:
+    edited = set_scalars(text, moves.edits(), shown)
+    try:
+        return edited, _catalog(edited, shown)
+    except FindingsError as exc:
+        reasons: list[GitopsgenError] = [
+            UsageError(f"{f.message} ({f.rule})", f.position) for f in exc.findings
+        ]
+        reasons.append(
+            UsageError("the catalog would be invalid after this promotion; nothing was written")
+        )
+        raise RefusedError(reasons) from None
+
+
+def _check_branch(root: Path, catalog_path: Path, shown: str, branch: str) -> None:
+    if git.find_root(root) is None:
+        raise UsageError(f"{root} is not inside a git repository; run 'git init' or drop --branch")
+    git.check_new_branch(root, branch)
+    if git.is_dirty(root, git.relative(root, catalog_path)):
+        raise UsageError(
+            f"{shown} has uncommitted changes; commit or stash them first, or drop --branch"
+        )
+
+
+def promote(
+    root: Path,
+    catalog_path: Path,
+    shown: str,
+    request: PromoteRequest,
+    branch: str | None = None,
+) -> Promotion:
+    """Promote as `request` says and regenerate the tree under `root`; with `branch`, create
+    that branch at HEAD and commit the catalog and the tree files written on it."""
+    text = read_text(catalog_path, shown)
+    moves = plan_promotion(_catalog(text, shown), request)
+    if not moves.moves:
+        return Promotion(moves, None)
+    edited, catalog = _edited(text, shown, moves)
+    todo, conflicts = plan(root, render(catalog))
+    if conflicts:
+        raise FindingsError(conflicts)
+    if branch is not None:
+        _check_branch(root, catalog_path, shown, branch)
+        git.create_branch(root, branch)
+    write_atomic(catalog_path, edited.encode("utf-8"))
+    apply(root, todo)
+    if branch is None:
+        return Promotion(moves, todo)
+    paths = [catalog_path, *(root / p for p in sorted({*todo.writes, *todo.deletes}))]
+    commit = git.commit_paths(root, [git.relative(root, p) for p in paths], commit_message(moves))
+    return Promotion(moves, todo, commit)
