@@ -27,14 +27,30 @@ FORMAT_OPTION = click.option(
 @CATALOG_OPTION
 @ROOT_OPTION
 @FORMAT_OPTION
+@click.option(
+    "--changed",
+    is_flag=True,
+    help="Check only what the change since --base touches (the working tree, as pre-commit "
+    "stages it).",
+)
+@click.option(
+    "--base",
+    default="HEAD",
+    show_default=True,
+    help="The git revision --changed compares with.",
+)
 @handles_errors
-def validate_command(catalog: Path | None, root: Path | None, fmt: str | None) -> int:
+def validate_command(
+    catalog: Path | None, root: Path | None, fmt: str | None, changed: bool, base: str
+) -> int:
     """Check the catalog, the generated tree, every overlay built with Kustomize, and the
     Argo CD objects, with the rules of each environment.
 
-    Exit 0 when clean, 1 on error findings, 2 when the catalog cannot be read.
+    Exit 0 when clean, 1 on error findings, 2 when the catalog cannot be read (or --changed
+    is used outside a git repository).
     """
     repo = Repository.at(root, catalog)
-    result = validate(repo, rules=cli_state().manifest_rules).result
+    since = base if changed else None
+    result = validate(repo, rules=cli_state().manifest_rules, changed_since=since).result
     click.echo(render(result, fmt or default_format(os.environ)), nl=False)
     return result.exit_code

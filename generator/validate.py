@@ -16,6 +16,7 @@ from generator.catalog.build import build_catalog
 from generator.catalog.load import catalog_findings, read_text
 from generator.catalog.model import Catalog
 from generator.catalog.rules import CATALOG_RULES
+from generator.changes import changed_pairs
 from generator.constants import NAMESPACE_DIR, OVERLAYS_DIR
 from generator.finding import Finding, has_errors
 from generator.kustomize import build_all
@@ -63,8 +64,13 @@ def folder_path(env: str, app: str | None) -> str:
 
 
 def validate(
-    repo: Repository, scope: Scope | None = None, rules: tuple[ManifestRule, ...] = MANIFEST_RULES
+    repo: Repository,
+    scope: Scope | None = None,
+    rules: tuple[ManifestRule, ...] = MANIFEST_RULES,
+    changed_since: str | None = None,
 ) -> Validation:
+    """Check the repository. `changed_since` (a git revision) limits the work to what the
+    change since then touches (see generator.changes); `scope` names the pairs directly."""
     shown = repo.catalog_shown
     doc = load_located(read_text(repo.catalog_path, shown), shown)
     findings: list[Finding] = catalog_findings(doc)
@@ -73,6 +79,8 @@ def validate(
         return Validation(Result(tuple(findings), 1, tuple(in_force)), ())
     catalog = build_catalog(doc)
     tree = render(catalog)
+    if changed_since is not None:
+        scope = Scope(frozenset(changed_pairs(repo.root, shown, catalog, tree, changed_since)))
     todo, conflicts = plan(repo.root, tree)
     findings += conflicts
     if scope is None:
@@ -101,7 +109,10 @@ def validate(
         ]
         loaded.update({f.folder: f for f in env_folders})
         if env_folders:
-            env_findings, env_rules = check_environment(repo.root, catalog, env, env_folders, rules)
+            env_rules_in_scope = rules if _whole(catalog, env.name, pairs) else _partial(rules)
+            env_findings, env_rules = check_environment(
+                repo.root, catalog, env, env_folders, env_rules_in_scope
+            )
             findings += env_findings
             in_force += [r.rule for r in env_rules]
 
@@ -124,6 +135,19 @@ def validate(
     in_force += [*ARGOCD_RULES, *(r.rule for r in argo_rules)]
     files = len(tree) + 1
     return Validation(Result(tuple(findings), files, tuple(in_force)), tuple(existing))
+
+
+# Rules whose verdict sums over every app of a namespace: only in force when all are built.
+NAMESPACE_SUMS = ("quota-exceeded",)
+
+
+def _whole(catalog: Catalog, env: str, pairs: list[tuple[str, str | None]]) -> bool:
+    running = {a.name for a in catalog.apps if a.deployment(env).enabled}
+    return running <= {a for e, a in pairs if e == env}
+
+
+def _partial(rules: tuple[ManifestRule, ...]) -> tuple[ManifestRule, ...]:
+    return tuple(r for r in rules if r.rule.id not in NAMESPACE_SUMS)
 
 
 def validate_path(root: Path, catalog: Path | None = None) -> Validation:

@@ -1,0 +1,108 @@
+"""What a git change touches: the (environment, app) pairs `validate --changed` checks.
+
+A catalog change is judged by its effect: the tree is rendered from the catalog at the
+base revision and from the working catalog, and every folder whose generated files differ
+is in scope (an environment-wide change, such as a quota or a host template, so widens to
+every app of that environment). Hand edits under base/, overlays/ and argocd/ add the pairs
+they belong to. Every environment in scope brings its `_namespace`, whose policies the
+rules of its apps read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from generator import git
+from generator.catalog.build import build_catalog
+from generator.catalog.load import catalog_findings
+from generator.catalog.model import Catalog
+from generator.constants import APPS_DIR, BASE_DIR, NAMESPACE_DIR, OVERLAYS_DIR, PROJECTS_DIR
+from generator.errors import GitopsgenError, UsageError
+from generator.finding import Position, has_errors
+from generator.render import render
+from generator.render.tree import Tree
+from generator.yamlio import load_located
+
+Pair = tuple[str, str | None]
+
+
+def _strip(name: str) -> str:
+    return name.removesuffix(".yaml")
+
+
+def pairs_of_path(path: str, catalog: Catalog) -> set[Pair]:
+    """The (env, app) pairs a path under the generated folders belongs to."""
+    parts = path.split("/")
+    envs = [e.name for e in catalog.environments]
+    apps = {a.name: a for a in catalog.apps}
+    found: set[Pair] = set()
+    if parts[0] == OVERLAYS_DIR and len(parts) >= 3 and parts[1] in envs:
+        found.add((parts[1], None if parts[2] == NAMESPACE_DIR else parts[2]))
+    elif parts[0] == BASE_DIR and len(parts) >= 2 and parts[1] in apps:
+        found |= {(e, parts[1]) for e in envs if apps[parts[1]].deployment(e).enabled}
+    elif path.startswith(APPS_DIR + "/") and len(parts) == 4 and parts[2] in envs:
+        name = _strip(parts[3])
+        found.add((parts[2], None if name == NAMESPACE_DIR else name))
+    elif path.startswith(PROJECTS_DIR + "/") and len(parts) == 3 and _strip(parts[2]) in envs:
+        env = _strip(parts[2])
+        found |= {(env, None)} | {(env, a) for a in apps if apps[a].deployment(env).enabled}
+    return {(e, a) for e, a in found if a is None or a in apps}
+
+
+def _tree_at(root: Path, top: Path, base: str, catalog_shown: str) -> Tree | None:
+    """The tree the catalog at `base` renders, or None when it cannot be rendered."""
+    rel = (root / catalog_shown).resolve().relative_to(top).as_posix()
+    data = git.show(top, base, rel)
+    if data is None:
+        return None
+    try:
+        doc = load_located(data.decode("utf-8"), catalog_shown)
+        if has_errors(catalog_findings(doc)):
+            return None
+        return render(build_catalog(doc))
+    except (GitopsgenError, UnicodeDecodeError):
+        return None
+
+
+def changed_pairs(
+    root: Path, catalog_shown: str, catalog: Catalog, tree: Tree, base: str
+) -> set[Pair]:
+    top = git.find_root(root)
+    if top is None:
+        raise UsageError(
+            f"{root} is not inside a git repository; --changed compares with a git revision "
+            "(run without --changed to check everything)",
+            Position(catalog_shown),
+        )
+    prefix = root.resolve().relative_to(top.resolve()).as_posix()
+    local = [
+        p.removeprefix(prefix + "/") if prefix != "." else p for p in git.changed_paths(top, base)
+    ]
+    pairs: set[Pair] = set()
+    for path in local:
+        pairs |= pairs_of_path(path, catalog)
+    if catalog_shown in local:
+        old = _tree_at(root, top.resolve(), base, catalog_shown)
+        differing = _differing(old, tree)
+        pairs |= (
+            {p for path in differing for p in pairs_of_path(path, catalog)}
+            if old
+            else _all(catalog)
+        )
+    return pairs | {(env, None) for env, _ in pairs}
+
+
+def _differing(old: Tree | None, new: Tree) -> Iterable[str]:
+    if old is None:
+        return new.keys()
+    return sorted(p for p in set(old) | set(new) if old.get(p) != new.get(p))
+
+
+def _all(catalog: Catalog) -> set[Pair]:
+    return {(e.name, None) for e in catalog.environments} | {
+        (e.name, a.name)
+        for e in catalog.environments
+        for a in catalog.apps
+        if a.deployment(e.name).enabled
+    }
