@@ -35,13 +35,13 @@ FORMAT_OPTION = click.option(
 )
 @click.option(
     "--base",
-    default="HEAD",
-    show_default=True,
-    help="The git revision --changed compares with.",
+    default=None,
+    metavar="REV",
+    help="The git revision --changed compares with [default: HEAD]; implies --changed.",
 )
 @handles_errors
 def validate_command(
-    catalog: Path | None, root: Path | None, fmt: str | None, changed: bool, base: str
+    catalog: Path | None, root: Path | None, fmt: str | None, changed: bool, base: str | None
 ) -> int:
     """Check the catalog, the generated tree, every overlay built with Kustomize, and the
     Argo CD objects, with the rules of each environment.
@@ -50,7 +50,7 @@ def validate_command(
     is used outside a git repository).
     """
     repo = Repository.at(root, catalog)
-    since = base if changed else None
+    since = base or ("HEAD" if changed else None)
     result = validate(repo, rules=cli_state().manifest_rules, changed_since=since).result
     click.echo(render(result, fmt or default_format(os.environ)), nl=False)
     return result.exit_code

@@ -17,7 +17,7 @@ from generator.catalog.load import catalog_findings, read_text
 from generator.catalog.model import Catalog
 from generator.catalog.rules import CATALOG_RULES
 from generator.changes import changed_pairs
-from generator.constants import NAMESPACE_DIR, OVERLAYS_DIR
+from generator.constants import APPS_DIR, BASE_DIR, NAMESPACE_DIR, OVERLAYS_DIR
 from generator.finding import Finding, has_errors
 from generator.kustomize import build_all
 from generator.render import render
@@ -87,6 +87,8 @@ def validate(
         findings += tree_findings(todo.writes, todo.deletes, todo.current, todo.foreign, shown)
     else:
         touched = {folder_path(e, a) + "/" for e, a in scope.pairs}
+        touched |= {f"{BASE_DIR}/{a}/" for _, a in scope.pairs if a}
+        touched |= {f"{APPS_DIR}/{e}/{a or NAMESPACE_DIR}.yaml" for e, a in scope.pairs}
         writes = {p: b for p, b in todo.writes.items() if any(p.startswith(t) for t in touched)}
         findings += tree_findings(writes, (), todo.current, (), shown)
     in_force += TREE_RULES
