@@ -6,7 +6,7 @@ the registry is what `gitopsgen rules`, `gitopsgen explain` and `docs/rules.md` 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from generator.finding import Finding, Position, Resource, Severity
@@ -42,6 +42,8 @@ class RuleContext:
     min_replicas: int | None = None
     environment: str | None = None
     namespace: str | None = None
+    # Group -> ClusterRole (view | edit | admin) the catalog grants in the namespace.
+    access: Mapping[str, str] | None = None
 
 
 @dataclass(frozen=True)

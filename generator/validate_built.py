@@ -58,6 +58,9 @@ def context(catalog: Catalog, env: Environment) -> RuleContext:
         min_replicas=env.min_replicas,
         environment=env.name,
         namespace=env.namespace,
+        access={
+            group: role for team, role in env.access.items() for group in catalog.team(team).groups
+        },
     )
 
 

@@ -142,7 +142,65 @@ def _check_default_service_account(
             )
 
 
+ACCESS = Rule(
+    id="rbac-access",
+    severity=Severity.ERROR,
+    summary="The namespace's group RoleBindings are exactly the catalog's `access`.",
+    description=(
+        "In `validate`, each environment's `access` (team -> view | edit | admin) grants the "
+        "team's groups that ClusterRole in the namespace. A group bound to another role, a "
+        "group the catalog does not name, or a grant with no binding is reported: access "
+        "changes go through the catalog, where they are reviewed. Not in force for `lint`."
+    ),
+)
+
+
+def _bound_groups(
+    manifests: Sequence[Manifest], ctx: RuleContext
+) -> Iterator[tuple[Manifest, int, str, str]]:
+    for manifest in manifests:
+        if manifest.kind != "RoleBinding" or manifest.namespace not in (None, ctx.namespace):
+            continue
+        role_ref = manifest.obj.get("roleRef")
+        role = role_ref.get("name") if isinstance(role_ref, Mapping) else None
+        subjects = manifest.obj.get("subjects")
+        for i, subject in enumerate(subjects if isinstance(subjects, list) else []):
+            if isinstance(subject, Mapping) and subject.get("kind") == "Group":
+                yield manifest, i, str(subject.get("name")), str(role)
+
+
+def _check_access(manifests: Sequence[Manifest], ctx: RuleContext) -> Iterator[Finding]:
+    granted = dict(ctx.access or {})
+    bound: set[tuple[str, str]] = set()
+    for manifest, i, group, role in _bound_groups(manifests, ctx):
+        bound.add((group, role))
+        wanted = granted.get(group)
+        if wanted != role:
+            grant = f"grants it '{wanted}'" if wanted else "does not name it"
+            yield ACCESS.finding(
+                f"RoleBinding {manifest.name} binds group '{group}' to '{role}', but the catalog "
+                f"{grant}; change the environment's access in the catalog instead",
+                manifest.position("subjects", i, "name"),
+                manifest.resource,
+                ctx.environment,
+            )
+    anchor = next(
+        (m for m in manifests if m.kind == "Namespace"), manifests[0] if manifests else None
+    )
+    bound_groups = {group for group, _ in bound}
+    for group, role in sorted(granted.items()):
+        if group not in bound_groups and anchor is not None:
+            yield ACCESS.finding(
+                f"the catalog grants group '{group}' '{role}' in namespace '{ctx.namespace}', but "
+                "no RoleBinding does; run 'gitopsgen generate'",
+                anchor.position("metadata", "name"),
+                anchor.resource,
+                ctx.environment,
+            )
+
+
 RULES: tuple[ManifestRule, ...] = (
+    ManifestRule(ACCESS, _check_access, lambda ctx: ctx.access is not None),
     ManifestRule(CLUSTER_ADMIN, _check_cluster_admin),
     ManifestRule(WILDCARD, _check_wildcard),
     ManifestRule(DEFAULT_SERVICE_ACCOUNT, _check_default_service_account),
