@@ -21,6 +21,8 @@ from generator.rule import ManifestRule, RuleContext
 from generator.rules import MANIFEST_RULES
 
 SUFFIXES = (".yaml", ".yml")
+# Kustomize's own files (Kustomization, Component) configure a build; they are not objects.
+KUSTOMIZE_API_GROUP = "kustomize.config.k8s.io/"
 
 
 class UnreadableInputError(InputError):
@@ -107,5 +109,6 @@ def lint(
             errors.append(exc)
     if errors:
         raise UnreadableInputError(sorted(errors, key=lambda e: e.position or Position("")))
-    findings, in_force = run_rules(manifests, ctx, rules)
+    objects = [m for m in manifests if not m.api_version.startswith(KUSTOMIZE_API_GROUP)]
+    findings, in_force = run_rules(objects, ctx, rules)
     return Result(tuple(findings), len(files), tuple(entry.rule for entry in in_force))

@@ -232,3 +232,27 @@ def test_handles_errors_serves_any_command():
     assert (result.exit_code, result.stdout, result.stderr) == (4, "", "")
     result = runner.invoke(command, ["--", "-1"])
     assert (result.exit_code, result.stdout, result.stderr) == (2, "", "x:1:2: error: negative\n")
+
+
+def test_malformed_documents_are_findings_and_kustomizations_are_skipped(tmp_path):
+    folder = tmp_path / "manifests"
+    folder.mkdir()
+    (folder / "kustomization.yaml").write_text(
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [cm.yaml]\n"
+    )
+    (folder / "cm.yaml").write_text(
+        "- apiVersion: v1\n  kind: ConfigMap\n"  # a document that is a list
+        "---\njust a string\n"  # a scalar
+        "---\napiVersion: v1\nmetadata: {name: x}\n"  # no kind
+    )
+    result = CliRunner().invoke(main, ["lint", "--format", "json", str(folder)])
+    assert result.exit_code == 1
+    findings = [
+        (f["rule"], f["path"].removeprefix(str(tmp_path) + "/"), f["line"])
+        for f in json.loads(result.stdout)["findings"]
+    ]
+    assert findings == [
+        ("schema-missing-type", "manifests/cm.yaml", 1),
+        ("schema-missing-type", "manifests/cm.yaml", 4),
+        ("schema-missing-type", "manifests/cm.yaml", 6),
+    ]

@@ -183,3 +183,27 @@ def test_hand_written_applications(tmp_path, path, rule, line):
     assert findings == sorted(
         [(rule, path, line), ("tree-stray-file", path, 1)], key=lambda f: (f[1], f[2], f[0])
     )
+
+
+def test_each_folder_is_built_once(tmp_path, monkeypatch):
+    from generator import kustomize
+    from generator import validate as validate_module
+
+    root = generated(tmp_path)
+    calls = []
+    real_build = kustomize.build
+
+    def counting_build(folder):
+        calls.append(folder.relative_to(root).as_posix())
+        return real_build(folder)
+
+    monkeypatch.setattr(kustomize, "build", counting_build)
+    validation = validate_module.validate(Repository.at(root))
+    expected = [
+        f"overlays/{env}/{f}"
+        for env in ("dev", "staging", "prod")
+        for f in ("_namespace", "ledger", "payments-api", "web", "worker")
+    ]
+    expected.remove("overlays/prod/worker")
+    assert sorted(calls) == sorted(expected)
+    assert list(validation.built) == expected
