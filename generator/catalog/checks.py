@@ -179,19 +179,42 @@ def check_ports(doc: Located) -> Iterator[Finding]:
                 )
 
 
+def _autoscaling(*layers: dict[str, Any]) -> dict[str, Any] | None:
+    """The autoscaling that applies over `layers` (defaults, app, environment): merged key by
+    key, as the model builds it; None when no layer sets one."""
+    merged: dict[str, Any] | None = None
+    for layer in layers:
+        scaling = layer.get("autoscaling")
+        if scaling:
+            merged = {**(merged or {}), **scaling}
+    return merged
+
+
 def check_autoscaling(doc: Located) -> Iterator[Finding]:
+    defaults = _section(doc, "defaults")
+    scaling = defaults.get("autoscaling")
+    if scaling and scaling.get("minReplicas", 1) > scaling["maxReplicas"]:
+        yield rules.AUTOSCALING.finding(
+            f"autoscaling of the defaults has minReplicas {scaling['minReplicas']} above "
+            f"maxReplicas {scaling['maxReplicas']}; raise maxReplicas or lower minReplicas",
+            doc.position(("defaults", "autoscaling", "minReplicas")),
+        )
     for app, spec in _section(doc, "apps").items():
-        places = [(("apps", app), spec)] + [
-            (("apps", app, "environments", env), values)
+        places = [(("apps", app), spec, (defaults, spec))] + [
+            (("apps", app, "environments", env), values, (defaults, spec, values))
             for env, values in spec["environments"].items()
         ]
-        for at, values in places:
-            scaling = values.get("autoscaling")
-            if scaling and scaling.get("minReplicas", 1) > scaling["maxReplicas"]:
+        for at, values, layers in places:
+            scaling = _autoscaling(*layers)
+            if not values.get("autoscaling") or scaling is None:
+                continue
+            low, high = scaling.get("minReplicas", 1), scaling.get("maxReplicas", 1)
+            if low > high:
+                key = "minReplicas" if "minReplicas" in values["autoscaling"] else "maxReplicas"
                 yield rules.AUTOSCALING.finding(
-                    f"autoscaling of app '{app}' has minReplicas {scaling['minReplicas']} above "
-                    f"maxReplicas {scaling['maxReplicas']}; raise maxReplicas or lower minReplicas",
-                    doc.position((*at, "autoscaling", "minReplicas")),
+                    f"autoscaling of app '{app}' has minReplicas {low} above "
+                    f"maxReplicas {high}; raise maxReplicas or lower minReplicas",
+                    doc.position((*at, "autoscaling", key)),
                 )
 
 
@@ -203,9 +226,7 @@ def check_min_replicas(doc: Located) -> Iterator[Finding]:
             minimum = environments.get(env, {}).get("minReplicas")
             if minimum is None or values.get("enabled", True) is False:
                 continue
-            scaling = values.get(
-                "autoscaling", spec.get("autoscaling", defaults.get("autoscaling"))
-            )
+            scaling = _autoscaling(defaults, spec, values)
             if scaling:
                 replicas, key = scaling.get("minReplicas", 1), "autoscaling"
             else:
