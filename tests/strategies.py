@@ -121,10 +121,10 @@ def resources(draw):
 
 
 @st.composite
-def autoscaling(draw, minimum=1):
+def autoscaling(draw, minimum=1, explicit_min=False):
     low = draw(st.integers(minimum, minimum + 3))
     spec = {"maxReplicas": draw(st.integers(low, low + 5))}
-    if low > 1 or draw(st.booleans()):
+    if low > 1 or explicit_min or draw(st.booleans()):
         spec["minReplicas"] = low
     if draw(st.booleans()):
         spec["targetCPUUtilization"] = draw(st.integers(1, 100))
@@ -305,7 +305,9 @@ def defaults(draw):
 
 
 def _scaling(values, app, default):
-    return values.get("autoscaling", app.get("autoscaling", default.get("autoscaling")))
+    """The autoscaling of an app in an environment: defaults < app < environment, merged."""
+    layers = [d.get("autoscaling") for d in (default, app, values)]
+    return {k: v for layer in layers if layer for k, v in layer.items()} or None
 
 
 @st.composite
@@ -404,11 +406,16 @@ def deployment(draw, env, env_spec, app, default, runs):
         values["resources"] = draw(resources())
     minimum = env_spec.get("minReplicas", 1)
     if draw(st.integers(0, 3)) == 0:
-        values["autoscaling"] = draw(autoscaling(minimum))
+        inherited = app.get("autoscaling", {}).get("minReplicas", 1)
+        if "autoscaling" in app and inherited >= minimum and draw(st.booleans()):
+            # only maxReplicas: minReplicas merges in from the app
+            values["autoscaling"] = {"maxReplicas": draw(st.integers(inherited, inherited + 4))}
+        else:
+            values["autoscaling"] = draw(autoscaling(minimum, explicit_min=True))
     scaling = _scaling(values, app, default)
     if scaling:
         if scaling.get("minReplicas", 1) < minimum:
-            values["autoscaling"] = draw(autoscaling(minimum))
+            values["autoscaling"] = draw(autoscaling(minimum, explicit_min=True))
     else:
         replicas = values.get("replicas", app.get("replicas", default.get("replicas", 1)))
         if replicas < minimum:
