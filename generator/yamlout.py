@@ -1,13 +1,38 @@
-"""Deterministic YAML text for generated files: block style, keys in the order built."""
+"""Deterministic YAML text for generated files: block style, keys in the order built.
+
+PyYAML resolves plain scalars by YAML 1.1, Kustomize and Argo CD by go-yaml (v3: YAML 1.2
+numbers; v2, under sigs.k8s.io/yaml: also `y` and `n` as booleans). The dumper quotes a
+string that any of them would read as something else, so `0o17`, `1e3` or `y` stays a
+string for every reader.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
 import yaml
 
-_Dumper: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+_Base: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class _Dumper(_Base):  # type: ignore[misc, valid-type]
+    pass
+
+
+_Dumper.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:y|Y|n|N)$"), list("yYnN"))
+# YAML 1.2 core-schema numbers that YAML 1.1 reads as strings (go-yaml v3 also drops '_').
+_Dumper.add_implicit_resolver(
+    "tag:yaml.org,2002:int",
+    re.compile(r"^[-+]?(?:0o[0-7_]+|0b[01_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*)$"),
+    list("-+0123456789"),
+)
+_Dumper.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:\.[0-9_]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9_]+)?$"),
+    list("-+.0123456789"),
+)
 
 
 def dump(document: Any) -> str:

@@ -101,8 +101,16 @@ def service_monitor(app: App) -> dict[str, Any]:
     }
 
 
+def _literal_value(value: str) -> str:
+    # Kustomize strips one pair of matching quotes around a literal's value: add a pair
+    # so a value that is itself quoted keeps its quotes.
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        return f'"{value}"'
+    return value
+
+
 def literals(config: dict[str, str]) -> list[str]:
-    return [f"{key}={value}" for key, value in config.items()]
+    return [f"{key}={_literal_value(value)}" for key, value in config.items()]
 
 
 def render_base(app: App, source: str, tree: Tree) -> None:

@@ -121,10 +121,10 @@ def render_overlay(app: App, env: Environment, catalog: Catalog, tree: Tree) -> 
         changed = {
             k: v for k, v in deployment.values.config.items() if app.values.config.get(k) != v
         }
-        if changed or not app.values.config:
-            behavior = "merge" if app.values.config else "create"
+        # base/<app> generates the ConfigMap whenever any environment has config: merge into it
+        if changed:
             kustomization["configMapGenerator"] = [
-                {"name": config_map_name(app), "behavior": behavior, "literals": literals(changed)}
+                {"name": config_map_name(app), "behavior": "merge", "literals": literals(changed)}
             ]
     if patch_files:
         kustomization["patches"] = [{"path": name} for name in patch_files]
