@@ -46,6 +46,8 @@ def _rule_section(rule: Rule, examples: Examples | None) -> list[str]:
     lines += [rule.description.strip(), ""]
     if examples is not None:
         lines += context_lines(examples)
+        for number, (name, text) in enumerate(examples.history, start=1):
+            lines += [f"Commit {number} of catalog.yaml ({name}):", "", _fenced(text), ""]
         lines += ["Failing example:", "", _fenced(examples.failing), ""]
         lines += ["Passing example:", "", _fenced(examples.passing), ""]
     return lines
@@ -107,6 +109,8 @@ def explain_text(rule: Rule, examples: Examples | None) -> str:
     if examples is None:
         return "\n".join([*lines, "No examples.", ""])
     lines += context_lines(examples)
+    for number, (name, text) in enumerate(examples.history, start=1):
+        lines += [f"Commit {number} of catalog.yaml ({name}):", text.rstrip("\n"), ""]
     lines += ["Failing example (fail.yaml):", examples.failing.rstrip("\n"), ""]
     lines += ["Passing example (pass.yaml):", examples.passing.rstrip("\n"), ""]
     return "\n".join(lines)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator import git
 from generator.api import Repository
 from generator.catalog.build import build_catalog
 from generator.catalog.load import catalog_findings, read_text
@@ -25,6 +26,7 @@ from generator.result import Result
 from generator.rule import ManifestRule, Rule
 from generator.rules import MANIFEST_RULES
 from generator.rules.argocd import ARGOCD_RULES, Built
+from generator.rules.promotion import PROMOTION_RULES, promotion_findings
 from generator.rules.tree import TREE_RULES, tree_findings
 from generator.validate_argocd import argocd_manifests, check_applications, source_paths
 from generator.validate_built import BuiltFolder, check_environment, load_build
@@ -70,7 +72,8 @@ def validate(
     changed_since: str | None = None,
 ) -> Validation:
     """Check the repository. `changed_since` (a git revision) limits the work to what the
-    change since then touches (see generator.changes); `scope` names the pairs directly."""
+    change since then touches (see generator.changes), and the promotion rules then check
+    only the versions that differ from it; `scope` names the pairs directly."""
     shown = repo.catalog_shown
     doc = load_located(read_text(repo.catalog_path, shown), shown)
     findings: list[Finding] = catalog_findings(doc)
@@ -78,6 +81,9 @@ def validate(
     if has_errors(findings):
         return Validation(Result(tuple(findings), 1, tuple(in_force)), ())
     catalog = build_catalog(doc)
+    if git.find_root(repo.root) is not None:  # promotion order needs the catalog's history
+        findings += promotion_findings(repo.catalog_path, catalog, doc, changed_since)
+        in_force += PROMOTION_RULES
     tree = render(catalog)
     if changed_since is not None:
         scope = Scope(frozenset(changed_pairs(repo.root, shown, catalog, tree, changed_since)))

@@ -112,6 +112,15 @@ def load_located(text: str, path: str) -> Located:
     return Located(path, data, keys, values, tuple(text.splitlines()))
 
 
+def load_plain(text: str) -> Any:
+    """One YAML document as plain data (YAML 1.2, the loader `load_located` uses, without
+    positions), or None when it does not parse: for readers that skip what they cannot read."""
+    try:
+        return YAML(typ="safe").load(text)
+    except (YAMLError, ValueError):
+        return None
+
+
 # Round-trip editing: change scalars in the user's text, byte for byte around them.
 # ruamel only locates the nodes; the text is spliced, so indentation, line width, comments,
 # quoting and blank lines outside the edited scalars cannot change.

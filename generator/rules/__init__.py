@@ -10,6 +10,7 @@ from generator.rules import (
     image,
     network,
     pod_security,
+    promotion,
     quota,
     rbac,
     schema,
@@ -37,6 +38,7 @@ def all_rules() -> tuple[Rule, ...]:
         *CATALOG_RULES,
         *(r.rule for r in MANIFEST_RULES),
         *argocd.ARGOCD_RULES,
+        *promotion.PROMOTION_RULES,
         *tree.TREE_RULES,
     ]
     return tuple(sorted(every, key=lambda r: r.id))

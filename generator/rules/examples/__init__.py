@@ -2,7 +2,8 @@
 
 A manifest rule's examples are Kubernetes manifests checked in a `RuleContext`; a catalog
 rule's examples (`generator.catalog.rules.CATALOG_RULES`) are whole catalogs and have no
-context.
+context; a promotion rule's examples (`generator.rules.promotion.PROMOTION_RULES`) are whole
+catalogs too, after the revisions of catalog.yaml in `history/` (oldest first).
 """
 
 from __future__ import annotations
@@ -15,10 +16,12 @@ import yaml
 
 from generator.catalog.rules import CATALOG_RULES
 from generator.rule import RuleContext
+from generator.rules.promotion import PROMOTION_RULES
 
 EXAMPLES_DIR = Path(__file__).parent
 DEFAULT_KUBERNETES_VERSION = "1.31"
 CATALOG_RULE_IDS = frozenset(r.id for r in CATALOG_RULES)
+WHOLE_CATALOG_IDS = CATALOG_RULE_IDS | frozenset(r.id for r in PROMOTION_RULES)
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,7 @@ class Examples:
     failing: str
     passing: str
     context: RuleContext | None  # None for catalog rules: the example is the whole catalog
+    history: tuple[tuple[str, str], ...] = ()  # (file name, catalog) committed before, oldest first
 
 
 def example_folders() -> list[str]:
@@ -50,5 +54,9 @@ def examples_for(rule_id: str) -> Examples | None:
         rule_id=rule_id,
         failing=(folder / "fail.yaml").read_text(encoding="utf-8"),
         passing=(folder / "pass.yaml").read_text(encoding="utf-8"),
-        context=None if rule_id in CATALOG_RULE_IDS else _context(folder),
+        context=None if rule_id in WHOLE_CATALOG_IDS else _context(folder),
+        history=tuple(
+            (f"history/{p.name}", p.read_text(encoding="utf-8"))
+            for p in sorted((folder / "history").glob("*.yaml"))
+        ),
     )
