@@ -53,7 +53,7 @@ def _commit(repo: git.Repo, rev: str) -> git.Commit:
             f"git revision '{rev}' does not exist in {repo.working_tree_dir}; "
             "pass a branch, tag or commit id that does"
         ) from None
-    except ValueError:  # names a tree or blob, or a branch without commits yet
+    except ValueError:  # names a tree or a blob
         raise UsageError(
             f"git revision '{rev}' is not a commit in {repo.working_tree_dir}; "
             "pass a branch, tag or commit id"

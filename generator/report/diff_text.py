@@ -24,7 +24,8 @@ def summary(diff: RenderedDiff) -> str:
     counts = ", ".join(f"{changes.count(c)} {c}" for c in ("changed", "added", "removed"))
     verb = "differs" if len(changes) == 1 else "differ"
     text = f"{_count(len(changes), 'object')} {verb} from {diff.base} ({counts})"
-    text += f" in {_count(len(diff.folders), 'folder')}; {compared} compared"
+    changed = sum(1 for f in diff.folders if f.changes)
+    text += f" in {_count(changed, 'folder')}; {compared} compared"
     return text + (f"; {_count(failed, 'build')} failed" if failed else "")
 
 
