@@ -9,6 +9,7 @@ from pathlib import Path
 from generator.catalog.load import load_catalog
 from generator.catalog.model import Catalog
 from generator.constants import CATALOG_FILE
+from generator.diff import RenderedDiff, rendered_diff
 from generator.errors import FindingsError
 from generator.promote import Promotion
 from generator.promote import promote as promote_versions
@@ -63,3 +64,9 @@ def promote(repo: Repository, request: PromoteRequest, branch: str | None = None
     """Move versions between environments in the catalog, in place, and regenerate the tree;
     with `branch`, commit both on that new branch. Nothing is written when refused."""
     return promote_versions(repo.root, repo.catalog_path, repo.catalog_shown, request, branch)
+
+
+def diff(repo: Repository, base: str) -> RenderedDiff:
+    """What the change from git revision `base` to the working tree does to the objects
+    Kustomize renders for each affected overlay, built on both sides; changes nothing."""
+    return rendered_diff(repo.root, load(repo), repo.catalog_path, base)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from generator import __version__
+from generator.cli_diff import diff_command
 from generator.cli_generate import generate_command
 from generator.cli_lint import lint_command
 from generator.cli_promote import promote_command
@@ -26,5 +27,6 @@ main.add_command(generate_command)
 main.add_command(validate_command)
 main.add_command(lint_command)
 main.add_command(promote_command)
+main.add_command(diff_command)
 main.add_command(rules_command)
 main.add_command(explain_command)

@@ -48,10 +48,15 @@ def _open(root: Path) -> git.Repo:
 def _commit(repo: git.Repo, rev: str) -> git.Commit:
     try:
         return repo.commit(rev)
-    except (BadName, ValueError):
+    except BadName:
         raise UsageError(
             f"git revision '{rev}' does not exist in {repo.working_tree_dir}; "
             "pass a branch, tag or commit id that does"
+        ) from None
+    except ValueError:  # names a tree or a blob
+        raise UsageError(
+            f"git revision '{rev}' is not a commit in {repo.working_tree_dir}; "
+            "pass a branch, tag or commit id"
         ) from None
 
 
@@ -168,3 +173,53 @@ def is_dirty(root: Path, path: str) -> bool:
         if not repo.head.is_valid():
             return True
         return bool(repo.git.status("--porcelain", "--", path).strip())
+
+
+def resolve_commit(root: Path, rev: str) -> str:
+    """The full id of the commit `rev` names; UsageError when it names no commit."""
+    with _open(root) as repo:
+        return _commit(repo, rev).hexsha
+
+
+def top(root: Path) -> Path:
+    """The top folder of the work tree that contains `root`."""
+    with _open(root) as repo:
+        return Path(repo.working_tree_dir or root).resolve()
+
+
+def _blobs(tree: git.Tree, under: str) -> list[git.Blob]:
+    if under:
+        try:
+            tree = tree / under
+        except KeyError:
+            return []
+        if tree.type != "tree":
+            return []
+    blobs = [item for item in tree.traverse() if isinstance(item, git.Blob)]
+    return sorted(blobs, key=lambda blob: str(blob.path))
+
+
+def files_at(root: Path, rev: str, under: str = "") -> tuple[str, ...]:
+    """The files (relative to the work tree top) at `rev` inside folder `under`, sorted."""
+    with _open(root) as repo:
+        return tuple(str(blob.path) for blob in _blobs(_commit(repo, rev).tree, under))
+
+
+def export(root: Path, rev: str, under: str, target: Path) -> int:
+    """Write the files inside folder `under` at `rev` below `target`, at their paths relative
+    to the work tree top, reading blobs only: no checkout, index, ref or worktree of the
+    repository changes. Symbolic links stay links. Returns the number of files written."""
+    with _open(root) as repo:
+        blobs = _blobs(_commit(repo, rev).tree, under)
+        for blob in blobs:
+            data: bytes = blob.data_stream.read()
+            dest = target / str(blob.path)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            if blob.mode == _SYMLINK_MODE:
+                dest.symlink_to(data.decode("utf-8", "surrogateescape"))
+            else:
+                dest.write_bytes(data)
+        return len(blobs)
+
+
+_SYMLINK_MODE = 0o120000

@@ -81,7 +81,13 @@ def catalog_findings(doc: Located) -> list[Finding]:
 def load_catalog(path: Path, shown: str | None = None) -> Catalog:
     """The catalog model; raises InputError or FindingsError."""
     shown = shown or str(path)
-    doc = load_located(read_text(path, shown), shown)
+    return catalog_from_text(read_text(path, shown), shown)
+
+
+def catalog_from_text(text: str, shown: str) -> Catalog:
+    """The catalog model from a catalog's text (e.g. read from git); raises InputError or
+    FindingsError, positions named after `shown`."""
+    doc = load_located(text, shown)
     found = catalog_findings(doc)
     if has_errors(found):
         raise FindingsError(found)
