@@ -90,7 +90,7 @@ def big_repository(tmp: Path) -> Path:
     generate(Repository.at(root))
     subprocess.run(["git", "add", "-A"], cwd=root, check=True)
     subprocess.run(["git", "commit", "-qm", "base"], cwd=root, check=True)
-    (root / "catalog.yaml").write_text(catalog(changed_staging="2.0.0"))
+    (root / "catalog.yaml").write_text(catalog(changed="2.0.0"))
     generate(Repository.at(root))
     return root
 

@@ -34,7 +34,7 @@ apps:
 """
 
 
-def app(i, staging="1.0.0"):
+def app(i, staging="1.0.0", dev="1.1.0"):
     # Every tenth app runs as the default port-less worker: no Service, a finding-free app.
     port = "" if i % 10 == 0 else "    port: 8080\n    ingress: {path: /}\n"
     probes = (
@@ -44,14 +44,16 @@ def app(i, staging="1.0.0"):
     )
     return (
         f"  app-{i:03d}:\n    team: all\n    image: registry.example.com/app-{i:03d}\n{port}{probes}"
-        f"    environments:\n      dev: {{version: 1.1.0}}\n      staging: {{version: {staging}}}\n"
+        f"    environments:\n      dev: {{version: {dev}}}\n      staging: {{version: {staging}}}\n"
         f"      prod: {{version: 1.0.0, replicas: 2}}\n"
     )
 
 
-def catalog(changed_staging=None):
+def catalog(changed=None):
+    """The 200 apps; with `changed`, app-042 runs that version in dev and staging (promoted in
+    order, so the promotion rule has nothing to say)."""
     return HEAD + "".join(
-        app(i, changed_staging if i == 42 and changed_staging else "1.0.0") for i in range(APPS)
+        app(i, changed, changed) if i == 42 and changed else app(i) for i in range(APPS)
     )
 
 
@@ -61,9 +63,9 @@ def big_repo(tmp_path_factory):
     (root / "catalog.yaml").write_text(catalog())
     generate(Repository.at(root))
     commit_all(root, "200 apps")
-    # The change: app-042 moves to 2.0.0 in staging, and somebody deletes its liveness probe
+    # The change: app-042 moves to 2.0.0 in dev and staging, and somebody deletes its liveness probe
     # from the generated base by hand.
-    (root / "catalog.yaml").write_text(catalog(changed_staging="2.0.0"))
+    (root / "catalog.yaml").write_text(catalog(changed="2.0.0"))
     generate(Repository.at(root))
     deployment = root / "base" / "app-042" / "deployment.yaml"
     text = deployment.read_text()
