@@ -45,7 +45,6 @@ def clean_env(home: Path) -> dict[str, str]:
         if not k.startswith(("GIT_", "PRE_COMMIT", "GITHUB_")) and k not in ("SKIP", "CI")
     }
     env["PRE_COMMIT_HOME"] = str(home)
-    env["GIT_SSL_CAINFO"] = os.environ.get("GIT_SSL_CAINFO", "")
     return env
 
 
@@ -210,3 +209,19 @@ def test_a_commit_outside_the_tree_skips_both_hooks(repo):
         "gitopsgen validate --changed": ("Skipped", ""),
     }
     assert git(root, "rev-parse", "HEAD~1").strip() == before
+
+
+def test_this_repositorys_own_hooks_pass_on_its_tree(tmp_path):
+    env = clean_env(tmp_path / "pre-commit-home")  # local hooks: nothing to install
+    root, _ = snapshot_repo(tmp_path / "gitopsgen")
+    # The config calls the tools in .venv: this test's own environment.
+    (root / ".venv").symlink_to(sys.prefix, target_is_directory=True)
+    done = run(root, env, *PRE_COMMIT, "run", "--all-files")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert report(done.stdout) == {
+        "ruff check": ("Passed", ""),
+        "ruff format": ("Passed", ""),
+        "mypy": ("Passed", ""),
+        "gitopsgen generate --check": ("Passed", ""),
+        "gitopsgen validate --changed": ("Passed", ""),
+    }
