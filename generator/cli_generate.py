@@ -8,21 +8,9 @@ import click
 
 from generator.api import Repository, generate
 from generator.cli_errors import handles_errors
+from generator.cli_options import CATALOG_OPTION, ROOT_OPTION
 from generator.errors import EXIT_CLEAN, EXIT_FINDINGS
 from generator.writer import unified_diff
-
-CATALOG_OPTION = click.option(
-    "--catalog",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    help="The catalog file [default: ROOT/catalog.yaml].",
-)
-ROOT_OPTION = click.option(
-    "--root",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=None,
-    help="The repository root the tree is written under [default: the current folder].",
-)
 
 
 def _count(n: int, what: str) -> str:

@@ -9,9 +9,10 @@ from pathlib import Path
 import click
 
 from generator.cli_errors import handles_errors
+from generator.cli_options import FORMAT_OPTION
 from generator.cli_state import cli_state
 from generator.lint import lint
-from generator.report import FORMATS, default_format, render
+from generator.report import default_format, render
 from generator.rule import RuleContext
 from generator.rules.examples import DEFAULT_KUBERNETES_VERSION
 
@@ -40,13 +41,7 @@ def kubernetes_version(_: click.Context, __: click.Parameter, value: str) -> str
     callback=kubernetes_version,
     help="Kubernetes MAJOR.MINOR the objects are for (schemas, deprecated APIs).",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default=None,
-    help="Output format [default: github when GITHUB_ACTIONS=true, else text].",
-)
+@FORMAT_OPTION
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @handles_errors
 def lint_command(level: str, version: str, fmt: str | None, paths: tuple[Path, ...]) -> int:

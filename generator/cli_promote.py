@@ -8,7 +8,7 @@ import click
 
 from generator.api import Repository, promote
 from generator.cli_errors import handles_errors
-from generator.cli_generate import CATALOG_OPTION, ROOT_OPTION
+from generator.cli_options import CATALOG_OPTION, ROOT_OPTION
 from generator.errors import EXIT_CLEAN, UsageError
 from generator.promote_plan import PromoteRequest
 

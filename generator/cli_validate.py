@@ -9,18 +9,10 @@ import click
 
 from generator.api import Repository
 from generator.cli_errors import handles_errors
-from generator.cli_generate import CATALOG_OPTION, ROOT_OPTION
+from generator.cli_options import CATALOG_OPTION, FORMAT_OPTION, ROOT_OPTION
 from generator.cli_state import cli_state
-from generator.report import FORMATS, default_format, render
+from generator.report import default_format, render
 from generator.validate import validate
-
-FORMAT_OPTION = click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default=None,
-    help="Output format [default: github when GITHUB_ACTIONS=true, else text].",
-)
 
 
 @click.command("validate")

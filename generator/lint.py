@@ -19,6 +19,7 @@ from generator.manifest_yaml import load_manifests
 from generator.result import Result
 from generator.rule import ManifestRule, RuleContext
 from generator.rules import MANIFEST_RULES
+from generator.textfile import read_text
 
 SUFFIXES = (".yaml", ".yml")
 # Kustomize's own files (Kustomization, Component) configure a build; they are not objects.
@@ -57,29 +58,12 @@ def expand(paths: Sequence[Path]) -> tuple[list[str], list[InputError]]:
             files[path.as_posix()] = None
         else:
             where = Position(path.as_posix(), 1, 1)
-            errors.append(InputError("no such file or directory", where))
+            errors.append(InputError(f"{path.as_posix()} does not exist; check the path", where))
     return list(files), errors
 
 
-def _decode(data: bytes, path: str) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line_start = data.rfind(b"\n", 0, exc.start) + 1
-        line = data.count(b"\n", 0, exc.start) + 1
-        column = len(data[line_start : exc.start].decode("utf-8", errors="replace")) + 1
-        raise InputError(
-            f"not UTF-8 text (byte 0x{data[exc.start]:02x}); save the file as UTF-8",
-            Position(path, line, column),
-        ) from None
-
-
 def read_manifests(path: str) -> list[Manifest]:
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", Position(path, 1, 1)) from None
-    return load_manifests(_decode(data, path), path)
+    return load_manifests(read_text(Path(path), path), path)
 
 
 def run_rules(

@@ -11,18 +11,13 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from generator import podspec
 from generator.finding import Resource
 from generator.manifest import Manifest, NodePath, get
 
-POD_SPEC_PATHS: dict[str, NodePath] = {
-    "Pod": ("spec",),
-    "Deployment": ("spec", "template", "spec"),
-    "StatefulSet": ("spec", "template", "spec"),
-    "DaemonSet": ("spec", "template", "spec"),
-    "ReplicaSet": ("spec", "template", "spec"),
-    "ReplicationController": ("spec", "template", "spec"),
-    "Job": ("spec", "template", "spec"),
-    "CronJob": ("spec", "jobTemplate", "spec", "template", "spec"),
+# Kinds that run pods (a PodTemplate only describes one).
+POD_SPEC_PATHS: Mapping[str, NodePath] = {
+    kind: path for kind, path in podspec.POD_SPEC_PATHS.items() if kind != "PodTemplate"
 }
 BATCH_KINDS = frozenset({"Job", "CronJob"})
 SCALABLE_KINDS = frozenset({"Deployment", "StatefulSet", "ReplicaSet", "ReplicationController"})

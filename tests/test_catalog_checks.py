@@ -213,3 +213,47 @@ def test_suppression_of_an_unknown_rule():
             "unknown environment 'qa'; define it under `environments` or use one of: dev, prod",
         ),
     ]
+
+
+def test_an_environment_named_like_a_clusters_root_project_collides():
+    from generator.catalog.load import catalog_findings
+    from generator.yamlio import load_located
+
+    text = (
+        "apiVersion: gitopsgen/v1\nkind: Catalog\nrepository: {url: https://git.example.com/x.git}\n"
+        'clusters:\n  main: {server: https://k.example.com, kubernetesVersion: "1.31"}\n'
+        "teams:\n  t: {groups: [g]}\n"
+        "environments:\n  root-main: {cluster: main, namespace: ns}\n"
+        "apps: {}\n"
+    )
+    found = [
+        (f.line, f.rule, f.message) for f in catalog_findings(load_located(text, "catalog.yaml"))
+    ]
+    assert found == [
+        (
+            5,
+            "catalog-name-collision",
+            "the root project of cluster 'main' and the project of environment 'root-main' would "
+            "both be named 'root-main' in Argo CD; rename the app or the environment",
+        )
+    ]
+
+
+def test_a_negative_quantity_is_refused():
+    from generator.catalog.load import catalog_findings
+    from generator.yamlio import load_located
+
+    text = (
+        "apiVersion: gitopsgen/v1\nkind: Catalog\nrepository: {url: https://git.example.com/x.git}\n"
+        'clusters:\n  main: {server: https://k.example.com, kubernetesVersion: "1.31"}\n'
+        "teams:\n  t: {groups: [g]}\n"
+        "environments:\n  dev: {cluster: main, namespace: ns, quota: {pods: -1}}\n"
+        "apps: {}\n"
+    )
+    found = [
+        (f.line, f.column, f.rule, f.message)
+        for f in catalog_findings(load_located(text, "catalog.yaml"))
+    ]
+    assert found == [
+        (9, 53, "catalog-schema", "`environments.dev.quota.pods` is -1; it must be at least 0"),
+    ]

@@ -123,7 +123,7 @@ CASES = {
     "not-utf8": (
         EXAMPLE.encode().replace(b"storefront-devs", b"storefront-d\xe9vs", 1),
         2,
-        "catalog.yaml:34:34: error: catalog.yaml is not UTF-8 (byte 0xe9); save it as UTF-8",
+        "catalog.yaml:34:34: error: catalog.yaml is not UTF-8 (byte 0xe9); save the file as UTF-8",
     ),
 }
 
@@ -165,7 +165,4 @@ def test_catalog_is_a_directory(tmp_path):
     (tmp_path / "catalog.yaml").mkdir()
     result = CliRunner().invoke(main, ["generate", "--root", str(tmp_path)])
     assert result.exit_code == 2
-    assert (
-        result.stderr
-        == "catalog.yaml:1:1: error: catalog.yaml is a directory; pass the catalog file\n"
-    )
+    assert result.stderr == "catalog.yaml:1:1: error: catalog.yaml is a directory; pass a file\n"

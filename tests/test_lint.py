@@ -131,9 +131,9 @@ def test_every_unreadable_input_is_reported_before_any_rule_runs(tmp_path, monke
         "bomb.yaml:1:14: error: aliases expand to more than 100000 nodes (an alias bomb?); "
         "write the values out instead of aliasing them",
         "dupe.yaml:4:3: error: duplicate key 'name'; keep one of them (the API server would)",
-        "gone:1:1: error: no such file or directory",
-        "latin1.yaml:2:10: error: not UTF-8 text (byte 0xe9); save the file as UTF-8",
-        "missing.yaml:1:1: error: no such file or directory",
+        "gone:1:1: error: gone does not exist; check the path",
+        "latin1.yaml:2:10: error: latin1.yaml is not UTF-8 (byte 0xe9); save the file as UTF-8",
+        "missing.yaml:1:1: error: missing.yaml does not exist; check the path",
         "syntax.yaml:3:1: error: YAML does not parse: did not find expected node content; "
         "fix the syntax at this position",
     ]

@@ -132,7 +132,7 @@ def test_unreadable_input_exits_2_with_every_position(files):
     assert result.stderr == (
         f"{files}/broken.yaml:2:1: error: YAML does not parse: did not find expected node "
         "content; fix the syntax at this position\n"
-        f"{files}/nope.yaml:1:1: error: no such file or directory\n"
+        f"{files}/nope.yaml:1:1: error: {files}/nope.yaml does not exist; check the path\n"
     )
 
 

@@ -161,9 +161,12 @@ def check_name_collisions(doc: Located) -> Iterator[Finding]:
             ("environments", env),
         )
     for cluster in _section(doc, "clusters"):
-        yield from claim(
-            names.root_name(cluster), f"the root of cluster '{cluster}'", ("clusters", cluster)
-        )
+        # A root is an Application and the AppProject it syncs under, both named root-<cluster>.
+        for what in (
+            f"the root of cluster '{cluster}'",
+            f"the root project of cluster '{cluster}'",
+        ):
+            yield from claim(names.root_name(cluster), what, ("clusters", cluster))
     for app, spec in sorted(_section(doc, "apps").items()):
         for env in spec["environments"]:
             # A disabled (app, environment) has no Application, so its name is free.

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from generator import textfile
 from generator.catalog import checks, graph, rules, suppressions, workload_checks
 from generator.catalog.build import build_catalog
 from generator.catalog.model import Catalog
 from generator.catalog.schema import schema_findings
-from generator.errors import FindingsError, InputError
+from generator.errors import FindingsError
 from generator.finding import Finding, Position, has_errors, sorted_findings
 from generator.yamlio import Located, load_located
 
@@ -36,30 +37,8 @@ CHECKS: tuple[checks.Check, ...] = (
 
 
 def read_text(path: Path, shown: str) -> str:
-    """A file's text, or InputError saying why it cannot be read."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(
-            f"{shown} does not exist; create it, or pass --catalog PATH",
-            Position(shown),
-        ) from None
-    except IsADirectoryError:
-        raise InputError(
-            f"{shown} is a directory; pass the catalog file", Position(shown)
-        ) from None
-    except OSError as exc:
-        raise InputError(f"{shown} cannot be read: {exc.strerror}", Position(shown)) from None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        before = data[: exc.start]
-        line = before.count(b"\n") + 1
-        column = exc.start - (before.rfind(b"\n") + 1) + 1
-        raise InputError(
-            f"{shown} is not UTF-8 (byte 0x{data[exc.start]:02x}); save it as UTF-8",
-            Position(shown, line, column),
-        ) from None
+    """The catalog's text, or InputError saying why it cannot be read."""
+    return textfile.read_text(path, shown, missing="create it, or pass --catalog PATH")
 
 
 def catalog_findings(doc: Located) -> list[Finding]:

@@ -10,18 +10,13 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from generator.manifest import Key, Manifest, NodePath
+from generator.manifest import Key, Manifest, NodePath, get
+from generator.podspec import POD_SPEC_PATHS
 
-# Where each kind keeps its pod (metadata + spec); a Pod is its own pod.
+# Where each kind keeps its pod (metadata + spec); a Pod is its own pod. PSA checks pods
+# and the templates of the workload kinds, not PodTemplate objects.
 POD_PATHS: Mapping[str, NodePath] = {
-    "Pod": (),
-    "Deployment": ("spec", "template"),
-    "StatefulSet": ("spec", "template"),
-    "DaemonSet": ("spec", "template"),
-    "ReplicaSet": ("spec", "template"),
-    "ReplicationController": ("spec", "template"),
-    "Job": ("spec", "template"),
-    "CronJob": ("spec", "jobTemplate", "spec", "template"),
+    kind: path[:-1] for kind, path in POD_SPEC_PATHS.items() if kind != "PodTemplate"
 }
 
 # PSA visits init containers, then containers, then ephemeral containers.
@@ -32,16 +27,7 @@ CONTAINER_LISTS: tuple[tuple[str, str], ...] = (
 )
 
 
-def lookup(node: Any, *keys: Key) -> Any:
-    """The value at `keys` below `node`, or None where any step is missing or mistyped."""
-    for key in keys:
-        if isinstance(key, str) and isinstance(node, Mapping):
-            node = node.get(key)
-        elif isinstance(key, int) and isinstance(node, list) and 0 <= key < len(node):
-            node = node[key]
-        else:
-            return None
-    return node
+lookup = get  # the value at keys below a node, or None where a step is missing or mistyped
 
 
 def items(node: Any) -> Iterator[tuple[int, Any]]:
