@@ -44,6 +44,8 @@ class RuleContext:
     namespace: str | None = None
     # Group -> ClusterRole (view | edit | admin) the catalog grants in the namespace.
     access: Mapping[str, str] | None = None
+    # Ingress name -> the host the environment's (or app's) host template gives it.
+    ingress_hosts: Mapping[str, str] | None = None
 
 
 @dataclass(frozen=True)

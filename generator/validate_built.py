@@ -14,6 +14,7 @@ from generator.kustomize import Build
 from generator.lint import run_rules
 from generator.manifest import Manifest, NodePath
 from generator.manifest_yaml import load_manifests
+from generator.render.overlay import host
 from generator.rule import ManifestRule, RuleContext
 from generator.sourcemap import SourceMap
 
@@ -60,6 +61,11 @@ def context(catalog: Catalog, env: Environment) -> RuleContext:
         namespace=env.namespace,
         access={
             group: role for team, role in env.access.items() for group in catalog.team(team).groups
+        },
+        ingress_hosts={
+            app.name: found
+            for app in catalog.apps
+            if app.has_ingress and (found := host(app, env)) is not None
         },
     )
 

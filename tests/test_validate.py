@@ -207,3 +207,23 @@ def test_each_folder_is_built_once(tmp_path, monkeypatch):
     expected.remove("overlays/prod/worker")
     assert sorted(calls) == sorted(expected)
     assert list(validation.built) == expected
+
+
+def test_ingress_host_must_follow_the_host_template(tmp_path):
+    root = generated(tmp_path)
+    patch = root / "overlays" / "prod" / "web" / "ingress-patch.yaml"
+    patch.write_text(
+        patch.read_text().replace("- host: web.example.com", "- host: shop.example.com")
+    )
+    result = validate(root)
+    assert result.exit_code == 1
+    assert result.stdout == (
+        "overlays/prod/web/ingress-patch.yaml:10:1: error: overlays/prod/web/ingress-patch.yaml "
+        "differs from what catalog.yaml generates (line 10: found '- host: shop.example.com', "
+        "expected '- host: web.example.com'); change catalog.yaml, not the generated file, and "
+        "run 'gitopsgen generate' (tree-drift)\n"
+        "overlays/prod/web/ingress-patch.yaml:10:5: error: Ingress web serves 'shop.example.com', "
+        "but the host template gives 'web.example.com'; change the host template in the catalog, "
+        "not the Ingress; catalog entry: catalog.yaml:140:7 (network-ingress-host)\n"
+        "2 errors, 0 warnings in 86 files\n"
+    )

@@ -60,7 +60,9 @@ INGRESS_HOST = Rule(
     description=(
         "Two Ingresses routing the same host and path make the controller pick one at "
         "random; the second is reported. A rule without a host routes every host. Hosts must "
-        "be lowercase DNS names (a leading `*.` wildcard is allowed)."
+        "be lowercase DNS names (a leading `*.` wildcard is allowed). In `validate`, each "
+        "app's Ingress must serve the host its environment's (or its own) host template "
+        "gives it."
     ),
 )
 
@@ -179,6 +181,15 @@ def check_ingress_host(manifests: Sequence[Manifest], ctx: RuleContext) -> Itera
                         ctx.environment,
                     )
                 continue
+            expected = (ctx.ingress_hosts or {}).get(ingress.name)
+            if ctx.ingress_hosts is not None and expected is not None and host != expected:
+                yield INGRESS_HOST.finding(
+                    f"Ingress {ingress.name} serves {host!r}, but the host template gives "
+                    f"'{expected}'; change the host template in the catalog, not the Ingress",
+                    ingress.position("spec", "rules", i, "host"),
+                    resource,
+                    ctx.environment,
+                )
             shown = f"host '{host}'" if host else "every host (no host set)"
             first = seen.get((host or "", path))
             if first is None:
