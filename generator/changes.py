@@ -14,15 +14,14 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from generator import git
-from generator.catalog.build import build_catalog
-from generator.catalog.load import catalog_findings
+from generator.catalog.load import catalog_from_text
 from generator.catalog.model import Catalog
 from generator.constants import APPS_DIR, BASE_DIR, NAMESPACE_DIR, OVERLAYS_DIR, PROJECTS_DIR
 from generator.errors import GitopsgenError, UsageError
-from generator.finding import Position, has_errors
+from generator.finding import Position
 from generator.render import render
 from generator.render.tree import Tree
-from generator.yamlio import load_located
+from generator.textfile import decode
 
 Pair = tuple[str, str | None]
 
@@ -57,11 +56,8 @@ def _tree_at(root: Path, top: Path, base: str, catalog_shown: str) -> Tree | Non
     if data is None:
         return None
     try:
-        doc = load_located(data.decode("utf-8"), catalog_shown)
-        if has_errors(catalog_findings(doc)):
-            return None
-        return render(build_catalog(doc))
-    except (GitopsgenError, UnicodeDecodeError):
+        return render(catalog_from_text(decode(data, catalog_shown), catalog_shown))
+    except GitopsgenError:
         return None
 
 

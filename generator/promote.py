@@ -12,15 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator import git
-from generator.catalog.build import build_catalog
-from generator.catalog.load import catalog_findings, read_text
+from generator.catalog.load import catalog_from_text, read_text
 from generator.catalog.model import Catalog
 from generator.errors import FindingsError, GitopsgenError, RefusedError, UsageError
-from generator.finding import has_errors
 from generator.promote_plan import PromoteRequest, PromotionPlan, commit_message, plan_promotion
 from generator.render import render
 from generator.writer import Plan, apply, plan, write_atomic
-from generator.yamlio import load_located, set_scalars
+from generator.yamlio import set_scalars
 
 
 @dataclass(frozen=True)
@@ -30,18 +28,10 @@ class Promotion:
     commit: str | None = None  # the new commit's id with a branch
 
 
-def _catalog(text: str, shown: str) -> Catalog:
-    doc = load_located(text, shown)
-    found = catalog_findings(doc)
-    if has_errors(found):
-        raise FindingsError(found)
-    return build_catalog(doc)
-
-
 def _edited(text: str, shown: str, moves: PromotionPlan) -> tuple[str, Catalog]:
     edited = set_scalars(text, moves.edits(), shown)
     try:
-        return edited, _catalog(edited, shown)
+        return edited, catalog_from_text(edited, shown)
     except FindingsError as exc:
         reasons: list[GitopsgenError] = [
             UsageError(f"{f.message} ({f.rule})", f.position) for f in exc.findings
@@ -72,7 +62,7 @@ def promote(
     """Promote as `request` says and regenerate the tree under `root`; with `branch`, create
     that branch at HEAD and commit the catalog and the tree files written on it."""
     text = read_text(catalog_path, shown)
-    moves = plan_promotion(_catalog(text, shown), request)
+    moves = plan_promotion(catalog_from_text(text, shown), request)
     if not moves.moves:
         return Promotion(moves, None)
     edited, catalog = _edited(text, shown, moves)
