@@ -16,8 +16,9 @@ from typing import Any, Literal
 
 import yaml
 
+from generator import yamlout
+
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_Dumper: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 HASHED_KINDS = ("ConfigMap", "Secret")
 # Kustomize's suffix: "-" and 10 hex digits of a SHA-256 with 0 1 3 a e -> g h k m t.
@@ -45,16 +46,7 @@ class ObjectChange:
 
 def dump(obj: Any) -> str:
     """One object as YAML with sorted keys: the same object always gives the same text."""
-    text: str = yaml.dump(
-        obj,
-        Dumper=_Dumper,
-        sort_keys=True,
-        default_flow_style=False,
-        allow_unicode=True,
-        width=4096,
-        indent=2,
-    )
-    return text
+    return yamlout.dump(obj, sort_keys=True)
 
 
 def _key(obj: Mapping[str, Any]) -> tuple[ObjectKey, str]:

@@ -35,16 +35,18 @@ _Dumper.add_implicit_resolver(
 )
 
 
-def dump(document: Any) -> str:
-    return yaml.dump(
+def dump(document: Any, sort_keys: bool = False) -> str:
+    """`document` as block YAML; keys in the order built unless `sort_keys`."""
+    text: str = yaml.dump(
         document,
         Dumper=_Dumper,
-        sort_keys=False,
+        sort_keys=sort_keys,
         default_flow_style=False,
         allow_unicode=True,
         width=4096,
         indent=2,
     )
+    return text
 
 
 def dump_all(documents: Sequence[Any]) -> str:
