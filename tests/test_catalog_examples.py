@@ -1,6 +1,6 @@
 """Every catalog rule has a failing and a passing example catalog: fail.yaml gives exactly the
 findings its `# expect:` markers say (rule, path, line), pass.yaml gives no finding at all.
-And every rule that is not a tree rule has an example folder."""
+And every rule has an example folder."""
 
 import pytest
 
@@ -28,8 +28,8 @@ def test_catalog_rule_examples(rule):
     assert findings(examples.passing, "pass.yaml") == []
 
 
-def test_every_rule_but_tree_rules_has_examples():
-    wanted = sorted(r.id for r in all_rules() if r.family != "tree")
+def test_every_rule_has_examples():
+    wanted = sorted(r.id for r in all_rules())
     missing = [i for i in wanted if examples_for(i) is None]
     assert missing == []
     assert example_folders() == wanted

@@ -22,6 +22,17 @@ EXAMPLES_DIR = Path(__file__).parent
 DEFAULT_KUBERNETES_VERSION = "1.31"
 CATALOG_RULE_IDS = frozenset(r.id for r in CATALOG_RULES)
 WHOLE_CATALOG_IDS = CATALOG_RULE_IDS | frozenset(r.id for r in PROMOTION_RULES)
+# tree- examples change one file of the tree this catalog generates; their context.yaml
+# names the file (`path`) and what the failing or passing side does with it (`delete`).
+TREE_CATALOG = EXAMPLES_DIR / "_tree" / "catalog.yaml"
+
+
+def tree_setup(rule_id: str) -> dict[str, str]:
+    """The `path`, and the optional `fail`/`pass` action, of a tree- rule's example."""
+    data: Any = yaml.safe_load(
+        (EXAMPLES_DIR / rule_id / "context.yaml").read_text(encoding="utf-8")
+    )
+    return {str(k): str(v) for k, v in data.items()}
 
 
 @dataclass(frozen=True)
@@ -54,7 +65,9 @@ def examples_for(rule_id: str) -> Examples | None:
         rule_id=rule_id,
         failing=(folder / "fail.yaml").read_text(encoding="utf-8"),
         passing=(folder / "pass.yaml").read_text(encoding="utf-8"),
-        context=None if rule_id in WHOLE_CATALOG_IDS else _context(folder),
+        context=None
+        if rule_id in WHOLE_CATALOG_IDS or rule_id.startswith("tree-")
+        else _context(folder),
         history=tuple(
             (f"history/{p.name}", p.read_text(encoding="utf-8"))
             for p in sorted((folder / "history").glob("*.yaml"))
