@@ -7,8 +7,8 @@ the Kubernetes version. One validator per (version, apiVersion, kind, strict) is
 and cached; each version's `_definitions.json` is read once and shared by its kinds.
 
     registry = default_registry()
-    for problem in registry.problems(obj, "1.31"):
-        print(problem.message)  # spec.replicas: '3' is not of type 'integer'
+    messages = [p.message for p in registry.problems(obj, "1.31")]
+    # ["spec.replicas: '3' is not of type 'integer'"]
 """
 
 from __future__ import annotations
