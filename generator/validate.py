@@ -9,7 +9,6 @@ namespace).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from generator import git
 from generator.api import Repository
@@ -20,7 +19,8 @@ from generator.catalog.rules import CATALOG_RULES
 from generator.changes import changed_pairs
 from generator.constants import APPS_DIR, BASE_DIR, NAMESPACE_DIR, OVERLAYS_DIR
 from generator.finding import Finding, has_errors
-from generator.kustomize import build_all
+from generator.kustomize import Build, build_all
+from generator.manifest_yaml import load_manifests
 from generator.render import render
 from generator.result import Result
 from generator.rule import ManifestRule, Rule
@@ -124,14 +124,7 @@ def validate(
             findings += env_findings
             in_force += [r.rule for r in env_rules]
 
-    built = {
-        path: Built(
-            True,
-            tuple(m.obj for m in loaded[path].manifests) if path in loaded else (),
-            build.error,
-        )
-        for path, build in builds.items()
-    }
+    built = {path: _built(build, loaded.get(path)) for path, build in builds.items()}
     for path in wanted:
         built.setdefault(path, Built((repo.root / path).is_dir()))
     schema_rules = [r for r in rules if r.rule.family in ("schema", "api")]
@@ -145,6 +138,15 @@ def validate(
     return Validation(Result(tuple(findings), files, tuple(in_force)), tuple(existing))
 
 
+def _built(build: Build, folder: BuiltFolder | None) -> Built:
+    """What a folder built to, for the Argo CD rules (folders no environment checked, such
+    as a hand-written Application's path, are read here)."""
+    if folder is not None:
+        return Built(True, tuple(m.obj for m in folder.manifests), build.error)
+    objects = load_manifests(build.output, "built") if build.ok else []
+    return Built(True, tuple(m.obj for m in objects), build.error)
+
+
 # Rules whose verdict sums over every app of a namespace: only in force when all are built.
 NAMESPACE_SUMS = ("quota-exceeded",)
 
@@ -156,7 +158,3 @@ def _whole(catalog: Catalog, env: str, pairs: list[tuple[str, str | None]]) -> b
 
 def _partial(rules: tuple[ManifestRule, ...]) -> tuple[ManifestRule, ...]:
     return tuple(r for r in rules if r.rule.id not in NAMESPACE_SUMS)
-
-
-def validate_path(root: Path, catalog: Path | None = None) -> Validation:
-    return validate(Repository.at(root, catalog))

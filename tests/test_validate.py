@@ -227,3 +227,44 @@ def test_ingress_host_must_follow_the_host_template(tmp_path):
         "not the Ingress; catalog entry: catalog.yaml:140:7 (network-ingress-host)\n"
         "2 errors, 0 warnings in 86 files\n"
     )
+
+
+def test_hand_written_application_deploying_a_kind_its_project_denies(tmp_path):
+    root = generated(tmp_path)
+    extra = root / "extra" / "admin"
+    extra.mkdir(parents=True)
+    (extra / "kustomization.yaml").write_text(
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [role.yaml]\n"
+    )
+    (extra / "role.yaml").write_text(
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: extra}\n"
+        "rules:\n- {apiGroups: [''], resources: [pods], verbs: [get]}\n"
+    )
+    source = (root / "argocd" / "apps" / "dev" / "web.yaml").read_text().split("\n", 2)[2]
+    (root / "argocd" / "apps" / "dev" / "admin.yaml").write_text(
+        source.replace("path: overlays/dev/web", "path: extra/admin").replace(
+            "name: dev-web", "name: admin"
+        )
+    )
+    result = validate(root, "--format", "json")
+    assert result.exit_code == 1
+    findings = [
+        (f["rule"], f["path"], f["line"], f["message"])
+        for f in json.loads(result.stdout)["findings"]
+    ]
+    assert findings == [
+        (
+            "tree-stray-file",
+            "argocd/apps/dev/admin.yaml",
+            1,
+            "argocd/apps/dev/admin.yaml is not generated from catalog.yaml; move it out of the "
+            "generated folders or describe it in the catalog",
+        ),
+        (
+            "argocd-kind-denied",
+            "argocd/apps/dev/admin.yaml",
+            20,
+            "Application 'admin' deploys a ClusterRole, which is cluster-scoped and not in the "
+            "project's clusterResourceWhitelist of 'dev'; Argo CD will refuse to sync it",
+        ),
+    ]

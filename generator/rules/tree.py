@@ -35,8 +35,10 @@ STRAY_FILE = Rule(
     "tree-stray-file",
     Severity.WARNING,
     "Generated folders hold only generated files.",
-    "A hand-written file inside base/, overlays/ or argocd/ is not built or synced by "
-    "anything the catalog generates; move it out, or describe it in the catalog.",
+    "A hand-written file inside base/, overlays/ or argocd/ is outside the catalog: a "
+    "review of the catalog does not see it (an Application under argocd/apps/<env>/ is even "
+    "synced by the root), and a later catalog may generate its path. Move it out, or "
+    "describe it in the catalog.",
 )
 
 TREE_RULES: tuple[Rule, ...] = (FOREIGN_FILE, DRIFT, MISSING_FILE, STALE_FILE, STRAY_FILE)
@@ -95,8 +97,8 @@ def tree_findings(
     for path in foreign:
         found.append(
             STRAY_FILE.finding(
-                f"{path} is not generated from {source} and nothing syncs it; move it out of the "
-                "generated folders or describe it in the catalog",
+                f"{path} is not generated from {source}; move it out of the generated folders "
+                "or describe it in the catalog",
                 Position(path),
             )
         )
