@@ -140,6 +140,14 @@ def main() -> None:
     ]
     for what, ours, base in rows:
         lines.append(f"| {what} | {ours:.2f} | {base:.2f} | {base / ours:.1f}x |")
+    lines += [
+        "",
+        "Reading the rows: the schema baseline loads and compiles the schema of every object;",
+        "gitopsgen compiles one validator per kind and Kubernetes version and reuses it. A full",
+        "validate is mostly Kustomize: one `kubectl kustomize` process per folder (603 here),",
+        "and kubectl uses several threads itself, so parallel builds gain less than the number",
+        "of cores. `--changed` builds only the folders the change touches (here 6 of 603).",
+    ]
     report = "\n".join(lines) + "\n"
     print(report, end="")
     if args.write:
