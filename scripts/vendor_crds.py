@@ -2,7 +2,7 @@
 
     python scripts/vendor_crds.py --upstream DIR [--out schemas/crds]
 
-DIR holds the pinned upstream files (layout of /work/shared/upstream): Argo CD's CRDs are
+DIR holds the pinned upstream files (as in tests/data/upstream): Argo CD's CRDs are
 converted to strict JSON Schema 2020-12 (generator.k8sschema_crd), the others are copied
 byte for byte. `_index.json` maps apiVersion -> kind -> file. Output bytes are
 deterministic; stale *.json files in the output folder are removed.

@@ -2,7 +2,6 @@
 
 import copy
 import json
-import os
 import subprocess
 import sys
 import threading
@@ -17,13 +16,8 @@ from generator.k8sschema_crd import crd_json_schema
 from generator.paths import schemas_dir
 
 ROOT = Path(__file__).resolve().parent.parent
-# The pinned upstream files scripts/vendor_crds.py reads (see schemas/README.md).
-# The pinned upstream data lives beside the repository (shared/upstream), as in CI.
-UPSTREAM = Path(
-    os.environ.get(
-        "GITOPSGEN_UPSTREAM", Path(__file__).resolve().parents[2] / "shared" / "upstream"
-    )
-)
+# The pinned upstream inputs, vendored with their provenance (tests/data/upstream/README.md).
+UPSTREAM = Path(__file__).resolve().parent / "data" / "upstream"
 
 DEPLOYMENT = {
     "apiVersion": "apps/v1",
@@ -507,9 +501,7 @@ def test_crd_conversion():
 
 
 def test_vendor_script_reproduces_the_committed_files(tmp_path):
-    assert UPSTREAM.is_dir(), (
-        f"pinned upstream files not found at {UPSTREAM}; set GITOPSGEN_UPSTREAM"
-    )
+    assert UPSTREAM.is_dir(), f"pinned upstream files not found at {UPSTREAM}"
     out = tmp_path / "crds"
     result = subprocess.run(
         [
