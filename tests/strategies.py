@@ -260,6 +260,9 @@ def app_spec(draw, name, team, default_probes):
         if draw(st.booleans()):
             metrics["path"] = draw(abs_path)
         spec["metrics"] = metrics
+        # a Service port used for traffic and metrics at once is a catalog-port-conflict
+        served = spec.get("servicePort", spec.get("port"))
+        assume(metrics["port"] == spec.get("port") or metrics["port"] != served)
     if draw(st.booleans()):
         spec["writablePaths"] = draw(
             st.lists(st.one_of(abs_path, st.just("/tmp")), unique=True, max_size=3)

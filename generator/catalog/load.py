@@ -26,6 +26,7 @@ CHECKS: tuple[checks.Check, ...] = (
     checks.check_secret_stores,
     workload_checks.check_probes,
     workload_checks.check_ports,
+    workload_checks.check_port_conflicts,
     workload_checks.check_autoscaling,
     workload_checks.check_min_replicas,
     suppressions.check_suppressions,

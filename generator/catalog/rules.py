@@ -82,6 +82,12 @@ PROBE = _rule(
     "A probe is exactly one of path, grpc, tcp or command, on a known port.",
     "HTTP, gRPC and TCP probes use the app's port unless they name their own `port`.",
 )
+PORT_CONFLICT = _rule(
+    "catalog-port-conflict",
+    "The app's Service ports are distinct.",
+    "The Service listens on `servicePort` (or `port`) for traffic and on `metrics.port` for "
+    "scraping; the same number twice is rejected by the API server.",
+)
 PORT_REQUIRED = _rule(
     "catalog-port-required",
     "Apps with an ingress or a servicePort have a port.",
@@ -124,6 +130,7 @@ CATALOG_RULES: tuple[Rule, ...] = (
     NAME_COLLISION,
     PROBE,
     PORT_REQUIRED,
+    PORT_CONFLICT,
     AUTOSCALING,
     SUPPRESSION,
     SECRET_STORE,

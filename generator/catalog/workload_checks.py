@@ -52,6 +52,20 @@ def check_ports(doc: Located) -> Iterator[Finding]:
                 )
 
 
+def check_port_conflicts(doc: Located) -> Iterator[Finding]:
+    for app, spec in _section(doc, "apps").items():
+        metrics = spec.get("metrics", {}).get("port")
+        served = spec.get("servicePort", spec.get("port"))
+        # A metrics port equal to the container port shares its Service port; only a
+        # different container port served on the metrics number clashes.
+        if metrics is not None and metrics != spec.get("port") and metrics == served:
+            yield rules.PORT_CONFLICT.finding(
+                f"app '{app}' serves traffic and metrics on Service port {metrics}; give "
+                "`servicePort` or `metrics.port` another number",
+                doc.position(("apps", app, "metrics", "port")),
+            )
+
+
 def _chains(doc: Located) -> Iterator[tuple[list[NodePath], str, str | None]]:
     """Each place that writes `autoscaling`, after the less specific places it merges over;
     with whose values these are and in which environment."""
