@@ -36,18 +36,27 @@ class Folder:
     sources: tuple[Source, ...]
 
 
-def _load(path: Path, shown: str) -> list[Manifest]:
+Files = dict[str, list[Manifest]]  # files already read in this run: shown path -> documents
+
+
+def _load(path: Path, shown: str, files: Files) -> list[Manifest]:
+    if shown not in files:
+        files[shown] = _read(path, shown)
+    return files[shown]
+
+
+def _read(path: Path, shown: str) -> list[Manifest]:
     try:
         return load_manifests(path.read_text(encoding="utf-8"), shown)
     except (OSError, UnicodeDecodeError, GitopsgenError):
         return []  # an unreadable file fails the build, which is reported on its own
 
 
-def _folder(root: Path, folder: str, seen: set[str]) -> list[Folder]:
+def _folder(root: Path, folder: str, seen: set[str], files: Files) -> list[Folder]:
     if folder in seen:
         return []
     seen.add(folder)
-    documents = _load(root / folder / KUSTOMIZATION, f"{folder}/{KUSTOMIZATION}")
+    documents = _load(root / folder / KUSTOMIZATION, f"{folder}/{KUSTOMIZATION}", files)
     if not documents:
         return []
     kustomization = documents[0]
@@ -58,14 +67,14 @@ def _folder(root: Path, folder: str, seen: set[str]) -> list[Folder]:
         target = (Path(folder) / str(entry)).as_posix()
         normalized = Path(*_normalize(target.split("/"))).as_posix()
         if (root / normalized).is_dir():
-            result += _folder(root, normalized, seen)
+            result += _folder(root, normalized, seen, files)
         else:
-            sources += [Source(m, False) for m in _load(root / normalized, normalized)]
+            sources += [Source(m, False) for m in _load(root / normalized, normalized, files)]
     patches: Any = kustomization.obj.get("patches", [])
     for entry in patches if isinstance(patches, list) else []:
         if isinstance(entry, dict) and isinstance(entry.get("path"), str):
             shown = Path(*_normalize(f"{folder}/{entry['path']}".split("/"))).as_posix()
-            sources += [Source(m, True) for m in _load(root / shown, shown)]
+            sources += [Source(m, True) for m in _load(root / shown, shown, files)]
     return [Folder(kustomization, tuple(sources)), *result]
 
 
@@ -90,8 +99,10 @@ def _depth(manifest: Manifest, node: NodePath) -> int:
 class SourceMap:
     """Where the nodes of the objects built from one folder come from (nearest folder first)."""
 
-    def __init__(self, root: Path, folder: str) -> None:
-        self.folders = _folder(root, folder, set())
+    def __init__(self, root: Path, folder: str, files: Files | None = None) -> None:
+        """`files` is shared by the maps of one run, so a base read for one environment's
+        overlay is not read again for the next."""
+        self.folders = _folder(root, folder, set(), {} if files is None else files)
         self.fallback = Position(f"{folder}/{KUSTOMIZATION}")
 
     def _from_kustomization(self, built: Manifest, node: NodePath) -> Position | None:

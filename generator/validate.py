@@ -28,6 +28,7 @@ from generator.rules import MANIFEST_RULES
 from generator.rules.argocd import ARGOCD_RULES, Built
 from generator.rules.promotion import PROMOTION_RULES, promotion_findings
 from generator.rules.tree import TREE_RULES, tree_findings
+from generator.sourcemap import Files
 from generator.validate_argocd import argocd_manifests, check_applications, source_paths
 from generator.validate_built import BuiltFolder, check_environment, load_build
 from generator.writer import plan
@@ -109,6 +110,7 @@ def validate(
     builds = dict(zip(existing, build_all([repo.root / p for p in existing]), strict=True))
 
     loaded: dict[str, BuiltFolder] = {}
+    sources: Files = {}  # files read to place findings, shared by every environment
     for env in catalog.environments:
         env_folders = [
             load_build(builds[folder_path(env.name, a)], repo.root, env.name)
@@ -119,7 +121,7 @@ def validate(
         if env_folders:
             env_rules_in_scope = rules if _whole(catalog, env.name, pairs) else _partial(rules)
             env_findings, env_rules = check_environment(
-                repo.root, catalog, env, env_folders, env_rules_in_scope
+                repo.root, catalog, env, env_folders, env_rules_in_scope, sources
             )
             findings += env_findings
             in_force += [r.rule for r in env_rules]

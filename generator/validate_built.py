@@ -16,7 +16,7 @@ from generator.manifest import Manifest, NodePath
 from generator.manifest_yaml import load_manifests
 from generator.render.overlay import host
 from generator.rule import ManifestRule, RuleContext
-from generator.sourcemap import SourceMap
+from generator.sourcemap import Files, SourceMap
 
 BUILT = "#built"
 
@@ -81,13 +81,14 @@ def check_environment(
     env: Environment,
     folders: Sequence[BuiltFolder],
     rules: Sequence[ManifestRule],
+    files: Files,
 ) -> tuple[list[Finding], list[ManifestRule]]:
     """Every rule in force for `env` over all its built objects at once (quota and network
     rules need the whole namespace); findings mapped back to files on disk."""
     manifests = [m for folder in folders for m in folder.manifests]
     findings, in_force = run_rules(manifests, context(catalog, env), rules)
     by_folder = {f.folder + BUILT: f for f in folders}
-    maps = {key: SourceMap(root, f.folder) for key, f in by_folder.items()}
+    maps = {key: SourceMap(root, f.folder, files) for key, f in by_folder.items()}
     indexes = {key: _index(f.manifests) for key, f in by_folder.items()}
     mapped: list[Finding] = []
     for finding in findings:

@@ -18,16 +18,10 @@ from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
 from generator.catalog import names
+from generator.catalog.build import PROBE_TIMING
 
 KUBERNETES_VERSIONS = ("1.29", "1.31", "1.33")
 PROBE_KINDS = ("readiness", "liveness", "startup")
-PROBE_TIMING = (
-    "initialDelaySeconds",
-    "periodSeconds",
-    "timeoutSeconds",
-    "failureThreshold",
-    "successThreshold",
-)
 QUOTA_KEYS = (
     "requests.cpu",
     "requests.memory",

@@ -65,46 +65,44 @@ Check = Callable[[Container, str, ImageRef], str | None]
 
 
 def _images(
-    rule: Rule, manifests: Sequence[Manifest], ctx: RuleContext, message: Check
+    rule: Rule,
+    manifests: Sequence[Manifest],
+    ctx: RuleContext,
+    message: Check,
+    report_unparsable: bool = False,
 ) -> Iterator[Finding]:
-    """Findings of `rule` for every parseable image for which `message` returns text."""
+    """Findings of `rule` for every image for which `message` returns text; an image that
+    does not parse is skipped, or reported when `report_unparsable` (one rule does it)."""
     for container in containers(manifests):
         image = container.obj.get("image")
         if not isinstance(image, str) or not image:
             continue
         try:
-            ref = parse_image(image)
-        except ImageRefError:
-            continue
-        text = message(container, image, ref)
+            text = message(container, image, parse_image(image))
+        except ImageRefError as exc:
+            if not report_unparsable:
+                continue
+            text = (
+                f"container '{container.name}' image '{image}' is not a valid image reference "
+                f"({exc}); write it as [registry/]repository:tag or with @sha256:<digest>"
+            )
         if text is not None:
             yield rule.finding(
                 text, container.position("image"), container.resource, ctx.environment
             )
 
 
+def _untagged(container: Container, image: str, ref: ImageRef) -> str | None:
+    if ref.tag is not None or ref.digest is not None:
+        return None
+    return (
+        f"container '{container.name}' image '{image}' has no tag or digest and runs "
+        "whatever 'latest' is at pull time; pin a version or a digest"
+    )
+
+
 def _check_tag_required(manifests: Sequence[Manifest], ctx: RuleContext) -> Iterator[Finding]:
-    for container in containers(manifests):
-        image = container.obj.get("image")
-        if not isinstance(image, str) or not image:
-            continue
-        try:
-            ref = parse_image(image)
-        except ImageRefError as exc:
-            text = (
-                f"container '{container.name}' image '{image}' is not a valid image reference "
-                f"({exc}); write it as [registry/]repository:tag or with @sha256:<digest>"
-            )
-        else:
-            if ref.tag is not None or ref.digest is not None:
-                continue
-            text = (
-                f"container '{container.name}' image '{image}' has no tag or digest and runs "
-                "whatever 'latest' is at pull time; pin a version or a digest"
-            )
-        yield TAG_REQUIRED.finding(
-            text, container.position("image"), container.resource, ctx.environment
-        )
+    return _images(TAG_REQUIRED, manifests, ctx, _untagged, report_unparsable=True)
 
 
 def _latest(container: Container, image: str, ref: ImageRef) -> str | None:

@@ -93,26 +93,16 @@ def _container_problems(
     for section in SECTIONS:
         for name, value in sorted(values[section].items()):
             binary = name != "cpu"
-            if limits is not None and value.amount < limits.min.get(name, value.amount):
-                bound = format_quantity(limits.min[name], binary=binary)
-                yield (
-                    section,
-                    name,
-                    (
-                        f"is below the minimum {bound} of LimitRange {limits.name}; "
-                        f"raise it to at least {bound}"
-                    ),
-                )
-            if limits is not None and value.amount > limits.max.get(name, value.amount):
-                bound = format_quantity(limits.max[name], binary=binary)
-                yield (
-                    section,
-                    name,
-                    (
-                        f"is above the maximum {bound} of LimitRange {limits.name}; "
-                        f"lower it to at most {bound}"
-                    ),
-                )
+            if limits is None:
+                continue
+            for bounds, sign, below, words in (
+                (limits.min, -1, "below the minimum", "raise it to at least"),
+                (limits.max, 1, "above the maximum", "lower it to at most"),
+            ):
+                if name in bounds and (value.amount - bounds[name]) * sign > 0:
+                    bound = format_quantity(bounds[name], binary=binary)
+                    problem = f"is {below} {bound} of LimitRange {limits.name}; {words} {bound}"
+                    yield (section, name, problem)
     for name, request in sorted(values["requests"].items()):
         limit = values["limits"].get(name)
         if limit is not None and request.amount > limit.amount:

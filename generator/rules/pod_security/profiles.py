@@ -57,18 +57,24 @@ def setters(pod: Pod) -> Iterator[tuple[str, Callable[..., object], Callable[...
 APPARMOR_ANNOTATION_PREFIX = "container.apparmor.security.beta.kubernetes.io/"
 
 
-def app_armor_profile_1_0(pod: Pod) -> Iterator[Violation]:
+def confined_profiles(pod: Pod, field: str, remedy: str) -> Iterator[Violation]:
+    """`securityContext.<field>.type` (pod and containers) set to anything but
+    RuntimeDefault or Localhost; `remedy` ends the message."""
     for who, get, at in setters(pod):
-        profile = get("appArmorProfile")
+        profile = get(field)
         if isinstance(profile, Mapping) and profile.get("type") not in (
             "RuntimeDefault",
             "Localhost",
         ):
             yield (
-                f"{who} sets securityContext.appArmorProfile.type: {show(profile.get('type'))}; "
-                "set it to RuntimeDefault or Localhost, or remove it",
-                at("appArmorProfile", "type"),
+                f"{who} sets securityContext.{field}.type: {show(profile.get('type'))}; "
+                f"set it to RuntimeDefault or Localhost{remedy}",
+                at(field, "type"),
             )
+
+
+def app_armor_profile_1_0(pod: Pod) -> Iterator[Violation]:
+    yield from confined_profiles(pod, "appArmorProfile", ", or remove it")
     for key, value in sorted(pod.annotations().items()):
         if not str(key).startswith(APPARMOR_ANNOTATION_PREFIX):
             continue
@@ -153,14 +159,4 @@ def seccomp_profile_baseline_1_0(pod: Pod) -> Iterator[Violation]:
 
 def explicit_seccomp(pod: Pod) -> Iterator[Violation]:
     """Seccomp profiles set to anything but RuntimeDefault or Localhost."""
-    for who, get, at in setters(pod):
-        profile = get("seccompProfile")
-        if isinstance(profile, Mapping) and profile.get("type") not in (
-            "RuntimeDefault",
-            "Localhost",
-        ):
-            yield (
-                f"{who} sets securityContext.seccompProfile.type: {show(profile.get('type'))}; "
-                "set it to RuntimeDefault or Localhost",
-                at("seccompProfile", "type"),
-            )
+    yield from confined_profiles(pod, "seccompProfile", "")
