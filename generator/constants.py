@@ -67,3 +67,16 @@ ALLOW_DNS_POLICY = "allow-dns"
 QUOTA_NAME = "quota"
 LIMIT_RANGE_NAME = "limits"
 TMP_VOLUME = "tmp"
+DEFAULT_PORT_NAME = "http"
+METRICS_PORT_NAME = "metrics"
+DEFAULT_VOLUME_SIZE = "1Gi"
+DEFAULT_ACCESS_MODE = "ReadWriteOnce"
+# Pods run as this user and group unless the catalog names one (distroless' "nonroot"), so
+# an image whose own user is root still starts under runAsNonRoot.
+DEFAULT_RUN_AS_USER = 65532
+CERT_MANAGER_ISSUER = "cert-manager.io/cluster-issuer"
+HOOK = "argocd.argoproj.io/hook"
+HOOK_DELETE_POLICY = "argocd.argoproj.io/hook-delete-policy"
+SYNC_OPTIONS = "argocd.argoproj.io/sync-options"
+ZONE_LABEL = "topology.kubernetes.io/zone"
+HOSTNAME_LABEL = "kubernetes.io/hostname"

@@ -147,7 +147,7 @@ REMOVED_WORKER = """=== dev/worker: ServiceAccount worker (removed)
 === dev/worker: Deployment worker (removed)
 --- HEAD
 +++ working tree
-@@ -1,59 +0,0 @@
+@@ -1,61 +0,0 @@
 -apiVersion: apps/v1
 -kind: Deployment
 -metadata:
@@ -200,7 +200,9 @@ REMOVED_WORKER = """=== dev/worker: ServiceAccount worker (removed)
 -        - mountPath: /tmp
 -          name: tmp
 -      securityContext:
+-        runAsGroup: 65532
 -        runAsNonRoot: true
+-        runAsUser: 65532
 -        seccompProfile:
 -          type: RuntimeDefault
 -      serviceAccountName: worker

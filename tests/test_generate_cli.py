@@ -26,11 +26,11 @@ def repo(tmp_path):
 def test_generate_then_nothing_to_do(repo):
     first = run("generate", "--root", str(repo))
     assert first.exit_code == 0
-    assert first.stdout == "wrote 85 files, removed 0, 0 unchanged (from catalog.yaml)\n"
+    assert first.stdout == "wrote 89 files, removed 0, 0 unchanged (from catalog.yaml)\n"
     before = snapshot(repo)
     second = run("generate", "--root", str(repo))
     assert second.exit_code == 0
-    assert second.stdout == "wrote 0 files, removed 0, 85 unchanged (from catalog.yaml)\n"
+    assert second.stdout == "wrote 0 files, removed 0, 89 unchanged (from catalog.yaml)\n"
     assert snapshot(repo) == before
 
 
@@ -38,7 +38,7 @@ def test_check_after_hand_edit_and_after_generate(repo):
     run("generate", "--root", str(repo))
     clean = run("generate", "--root", str(repo), "--check")
     assert clean.exit_code == 0
-    assert clean.stdout == "the tree is up to date with catalog.yaml (85 files)\n"
+    assert clean.stdout == "the tree is up to date with catalog.yaml (89 files)\n"
     service = repo / "base" / "web" / "service.yaml"
     service.write_text(service.read_text().replace("port: 9090", "port: 9091"))
     (repo / "overlays" / "dev" / "worker" / "kustomization.yaml").unlink()
@@ -52,7 +52,7 @@ def test_check_after_hand_edit_and_after_generate(repo):
     )
     assert snapshot(repo) == before
     fixed = run("generate", "--root", str(repo))
-    assert fixed.stdout == "wrote 2 files, removed 0, 83 unchanged (from catalog.yaml)\n"
+    assert fixed.stdout == "wrote 2 files, removed 0, 87 unchanged (from catalog.yaml)\n"
     assert run("generate", "--root", str(repo), "--check").exit_code == 0
 
 
@@ -89,7 +89,7 @@ def test_removed_app_and_environment_files_are_deleted_hand_written_kept(repo):
     catalog.write_text(text[:start])
     result = run("generate", "--root", str(repo))
     assert result.exit_code == 0
-    assert result.stdout == "wrote 0 files, removed 7, 78 unchanged (from catalog.yaml)\n"
+    assert result.stdout == "wrote 0 files, removed 7, 82 unchanged (from catalog.yaml)\n"
     tree = snapshot(repo)
     assert not [
         p for p in tree if "worker" in p and p != "overlays/dev/worker/" and "README" not in p
@@ -145,4 +145,4 @@ def test_interrupted_write_leaves_whole_files_and_the_next_run_completes(repo, m
 def test_the_repository_tree_is_current():
     result = run("generate", "--root", str(ROOT), "--check")
     assert result.exit_code == 0, result.stdout
-    assert result.stdout == "the tree is up to date with catalog.yaml (85 files)\n"
+    assert result.stdout == "the tree is up to date with catalog.yaml (89 files)\n"

@@ -35,13 +35,13 @@ def generated(tmp_path, catalog=CLEAN):
 def test_the_repository_validates_clean():
     result = validate(ROOT)
     assert result.exit_code == 0
-    assert result.stdout == "no problems in 86 files\n"
+    assert result.stdout == "no problems in 90 files\n"
 
 
 def test_clean_catalog(tmp_path):
     result = validate(generated(tmp_path))
     assert result.exit_code == 0
-    assert result.stdout == "no problems in 86 files\n"
+    assert result.stdout == "no problems in 90 files\n"
     assert result.stderr == ""
 
 
@@ -49,13 +49,13 @@ def test_missing_probes_point_at_base_and_catalog(tmp_path):
     result = validate(generated(tmp_path, EXAMPLE))
     assert result.exit_code == 1
     assert result.stdout == (
-        "base/ledger/deployment.yaml:29:9: error: container 'ledger' of Deployment ledger has no "
+        "base/ledger/deployment.yaml:31:9: error: container 'ledger' of Deployment ledger has no "
         "livenessProbe; add one so a hung process is restarted; catalog entry: catalog.yaml:168:3 "
         "(workload-probes)\n"
-        "base/worker/deployment.yaml:29:9: error: container 'worker' of Deployment worker has no "
+        "base/worker/deployment.yaml:31:9: error: container 'worker' of Deployment worker has no "
         "readinessProbe; add one so traffic reaches only ready pods; catalog entry: "
         "catalog.yaml:183:3 (workload-probes)\n"
-        "2 errors, 0 warnings in 86 files\n"
+        "2 errors, 0 warnings in 90 files\n"
     )
 
 
@@ -67,7 +67,7 @@ def test_suppression_with_reason(tmp_path):
     )
     result = validate(generated(tmp_path, catalog))
     assert result.exit_code == 1
-    assert result.stdout.splitlines()[-1] == "1 error, 0 warnings in 86 files"
+    assert result.stdout.splitlines()[-1] == "1 error, 0 warnings in 90 files"
     assert "worker" not in result.stdout
 
 
@@ -81,7 +81,7 @@ def test_quota_exceeded(tmp_path):
         "= 200m, Deployment web 1+1 pods x 100m = 200m, Deployment worker 1+1 pods x 100m = "
         "200m); lower replicas or requests, or raise the quota; catalog entry: catalog.yaml:43:3 "
         "(quota-exceeded)\n"
-        "1 error, 0 warnings in 86 files\n"
+        "1 error, 0 warnings in 90 files\n"
     )
 
 
@@ -115,7 +115,7 @@ def test_hand_edited_tag_in_prod_overlay(tmp_path):
         "differs from what catalog.yaml generates (line 17: found 'patches:', expected 'digest: "
         "sha256:3c1ab2a1f0e4c1b0f3de1c7a7b0e7d5d1f38a6d2c9a0b7e4f6c2d8e1a9b3c5d7'); change "
         "catalog.yaml, not the generated file, and run 'gitopsgen generate' (tree-drift)\n"
-        "2 errors, 0 warnings in 86 files\n"
+        "2 errors, 0 warnings in 90 files\n"
     )
 
 
@@ -139,7 +139,7 @@ def test_project_that_forbids_the_destination(tmp_path):
         "prod'); change catalog.yaml, not the generated file, and run 'gitopsgen generate' "
         "(tree-drift)"
     )
-    assert result.stdout == "\n".join([*lines, "4 errors, 0 warnings in 86 files"]) + "\n"
+    assert result.stdout == "\n".join([*lines, "4 errors, 0 warnings in 90 files"]) + "\n"
 
 
 def test_auto_sync_in_a_manual_environment(tmp_path):
@@ -225,7 +225,7 @@ def test_ingress_host_must_follow_the_host_template(tmp_path):
         "overlays/prod/web/ingress-patch.yaml:10:5: error: Ingress web serves 'shop.example.com', "
         "but the host template gives 'web.example.com'; change the host template in the catalog, "
         "not the Ingress; catalog entry: catalog.yaml:140:7 (network-ingress-host)\n"
-        "2 errors, 0 warnings in 86 files\n"
+        "2 errors, 0 warnings in 90 files\n"
     )
 
 

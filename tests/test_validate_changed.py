@@ -84,8 +84,8 @@ def of_app(findings, name):
 
 
 EXPECTED = [
-    ("tree-drift", "base/app-042/deployment.yaml", 46),
-    ("workload-probes", "base/app-042/deployment.yaml", 29),
+    ("tree-drift", "base/app-042/deployment.yaml", 48),
+    ("workload-probes", "base/app-042/deployment.yaml", 31),
 ]
 
 

@@ -2,23 +2,30 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from generator import constants as c
 from generator.catalog.model import (
+    BATCH_KINDS,
     App,
     Autoscaling,
     Catalog,
     Cluster,
+    Container,
     Deployment,
     Environment,
+    Ingress,
     LimitRange,
+    Port,
     Probe,
     Resources,
     SecretRef,
+    Security,
     Suppression,
     Team,
+    Volume,
     Workload,
 )
 from generator.yamlio import Located
@@ -66,25 +73,6 @@ def _sorted(mapping: Mapping[str, Any]) -> dict[str, str]:
     return {k: _scalar(mapping[k]) for k in sorted(mapping)}
 
 
-def _workload(values: Mapping[str, Any]) -> Workload:
-    resources = values.get("resources", {})
-    scaling = values.get("autoscaling")
-    return Workload(
-        replicas=int(values.get("replicas", 1)),
-        resources=Resources(
-            _sorted(resources.get("requests", {})), _sorted(resources.get("limits", {}))
-        ),
-        config=_sorted(values.get("config", {})),
-        autoscaling=Autoscaling(
-            min_replicas=int(scaling.get("minReplicas", 1)),
-            max_replicas=int(scaling["maxReplicas"]),
-            target_cpu=int(scaling.get("targetCPUUtilization", DEFAULT_TARGET_CPU)),
-        )
-        if scaling
-        else None,
-    )
-
-
 def _probe(spec: Mapping[str, Any]) -> Probe:
     kind = next(k for k in PROBE_MODES if k in spec)
     return Probe(
@@ -93,6 +81,146 @@ def _probe(spec: Mapping[str, Any]) -> Probe:
         command=tuple(spec.get("command", ())),
         port=spec.get("port"),
         timing={k: int(spec[k]) for k in PROBE_TIMING if k in spec},
+    )
+
+
+def _probes(spec: Mapping[str, Any]) -> dict[str, Probe]:
+    return {k: _probe(spec[k]) for k in sorted(spec) if any(m in spec[k] for m in PROBE_MODES)}
+
+
+def _resources(values: Mapping[str, Any]) -> Resources:
+    resources = values.get("resources", {})
+    return Resources(_sorted(resources.get("requests", {})), _sorted(resources.get("limits", {})))
+
+
+def ports(values: Mapping[str, Any]) -> tuple[Port, ...]:
+    """`ports.<name>`, or the `port:` shorthand (one port named http); sorted by name."""
+    spec: Mapping[str, Any] = values.get("ports") or {}
+    if not spec and values.get("port") is not None:
+        spec = {
+            c.DEFAULT_PORT_NAME: {"port": values["port"], "servicePort": values.get("servicePort")}
+        }
+    return tuple(
+        Port(
+            name=str(name),
+            port=int(spec[name]["port"]),
+            service_port=int(spec[name].get("servicePort") or spec[name]["port"]),
+            protocol=spec[name].get("protocol", "TCP"),
+            app_protocol=spec[name].get("appProtocol"),
+        )
+        for name in sorted(spec, key=str)
+    )
+
+
+def _volume_name(mount_path: str) -> str:
+    slug = "-".join(part for part in re.split(r"[^a-z0-9]+", mount_path.lower()) if part)
+    return (slug or "root")[:63].strip("-")
+
+
+def volumes(spec: Mapping[str, Any]) -> tuple[Volume, ...]:
+    """`volumes.<mountPath>`, sorted by mount path."""
+    result = []
+    for path in sorted(spec):
+        value = spec[path]
+        name = value.get("name") or _volume_name(path)
+        if "emptyDir" in value:
+            empty = value["emptyDir"] or {}
+            result.append(
+                Volume(
+                    name,
+                    path,
+                    "emptyDir",
+                    medium=empty.get("medium") or None,
+                    size_limit=_scalar(empty["sizeLimit"]) if "sizeLimit" in empty else None,
+                )
+            )
+        elif "configMap" in value:
+            result.append(Volume(name, path, "configMap", source=value["configMap"]))
+        elif "secret" in value:
+            result.append(Volume(name, path, "secret", source=value["secret"]))
+        else:
+            result.append(
+                Volume(
+                    name,
+                    path,
+                    "persistent",
+                    size=_scalar(value.get("size", c.DEFAULT_VOLUME_SIZE)),
+                    storage_class=value.get("storageClass"),
+                    access_modes=tuple(value.get("accessModes", (c.DEFAULT_ACCESS_MODE,))),
+                )
+            )
+    return tuple(result)
+
+
+def security(spec: Mapping[str, Any]) -> Security:
+    return Security(
+        run_as_user=spec.get("runAsUser"),
+        run_as_group=spec.get("runAsGroup"),
+        fs_group=spec.get("fsGroup"),
+        run_as_non_root=spec.get("runAsNonRoot"),
+        read_only_root_filesystem=spec.get("readOnlyRootFilesystem"),
+        capabilities_add=tuple(spec.get("capabilities", {}).get("add", ())),
+        seccomp_profile=dict(spec["seccompProfile"]) if "seccompProfile" in spec else None,
+    )
+
+
+def _strings(value: Any) -> tuple[str, ...] | None:
+    return None if value is None else tuple(str(v) for v in value)
+
+
+def _env(spec: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
+    return {k: spec[k] for k in sorted(spec)}
+
+
+def _containers(spec: Mapping[str, Any]) -> tuple[Container, ...]:
+    return tuple(
+        Container(
+            name=name,
+            image=spec[name].get("image"),
+            version=spec[name].get("version"),
+            command=_strings(spec[name].get("command")),
+            args=_strings(spec[name].get("args")),
+            env=_env(spec[name].get("env", {})),
+            ports=ports(spec[name]),
+            resources=_resources(spec[name]),
+            probes=_probes(spec[name].get("probes", {})),
+            security=security(spec[name].get("securityContext", {})),
+            volumes=volumes(spec[name].get("volumes", {})),
+        )
+        for name in sorted(spec)
+    )
+
+
+def _workload(values: Mapping[str, Any]) -> Workload:
+    scaling = values.get("autoscaling")
+    annotations = values.get("annotations", {})
+    return Workload(
+        replicas=int(values.get("replicas", 1)),
+        resources=_resources(values),
+        config=_sorted(values.get("config", {})),
+        autoscaling=Autoscaling(
+            min_replicas=int(scaling.get("minReplicas", 1)),
+            max_replicas=int(scaling["maxReplicas"]),
+            target_cpu=int(scaling.get("targetCPUUtilization", DEFAULT_TARGET_CPU)),
+        )
+        if scaling
+        else None,
+        probes=_probes(values.get("probes", {})),
+        command=_strings(values.get("command")),
+        args=_strings(values.get("args")),
+        env=_env(values.get("env", {})),
+        security=security(values.get("securityContext", {})),
+        volumes=volumes(values.get("volumes", {})),
+        annotations={k: _sorted(annotations[k]) for k in sorted(annotations) if annotations[k]},
+        pod_labels=_sorted(values.get("labels", {}).get("pod", {})),
+        scheduling={k: values["scheduling"][k] for k in sorted(values.get("scheduling", {}))},
+        termination_grace=values.get("terminationGracePeriodSeconds"),
+        egress=tuple(values.get("egress", ())),
+        sidecars=_containers(values.get("sidecars", {})),
+        init_containers=_containers(values.get("initContainers", {})),
+        components=tuple(values.get("components", ())),
+        schedule=values.get("schedule"),
+        job={k: values["job"][k] for k in sorted(values.get("job", {}))},
     )
 
 
@@ -123,11 +251,51 @@ def _environment(name: str, index: int, spec: Mapping[str, Any]) -> Environment:
     )
 
 
+def _ingress(spec: Mapping[str, Any] | None, own: tuple[Port, ...]) -> Ingress | None:
+    if spec is None:
+        return None
+    paths = tuple(spec.get("paths") or (spec.get("path", "/"),))
+    names = [p.name for p in own]
+    default = c.DEFAULT_PORT_NAME if c.DEFAULT_PORT_NAME in names or not names else names[0]
+    return Ingress(spec.get("host"), paths, spec.get("port", default))
+
+
+def _service(values: Mapping[str, Any], kind: str) -> str | None:
+    spec = values.get("service", {})
+    if spec is False or kind in BATCH_KINDS:
+        return None
+    return "Headless" if spec.get("headless") else spec.get("type", "ClusterIP")
+
+
+def _metrics_port(metrics: Mapping[str, Any] | None, own: tuple[Port, ...]) -> str | None:
+    if metrics is None:
+        return None
+    port = metrics["port"]
+    if isinstance(port, str):
+        return port
+    return next((p.name for p in own if p.port == port), c.METRICS_PORT_NAME)
+
+
+def _own_ports(values: Mapping[str, Any]) -> tuple[Port, ...]:
+    """The app container's ports; a metrics port number no port declares is added as
+    `metrics`."""
+    own = ports(values)
+    metrics = values.get("metrics")
+    if metrics and isinstance(metrics["port"], int) and all(p.port != metrics["port"] for p in own):
+        extra = Port(c.METRICS_PORT_NAME, metrics["port"], metrics["port"], "TCP", None)
+        own = tuple(sorted((*own, extra), key=lambda p: p.name))
+    return own
+
+
 def _app(name: str, spec: Mapping[str, Any], defaults: Mapping[str, Any], envs: list[str]) -> App:
-    values = merge(defaults, {k: v for k, v in spec.items() if k != "environments"})
+    own = {k: v for k, v in spec.items() if k != "environments"}
+    values = merge(defaults, own)
+    values["probes"] = merge_probes(defaults.get("probes", {}), spec.get("probes", {}))
     deployments = []
     for env in envs:
         env_values = spec["environments"].get(env, {})
+        merged = merge(values, env_values)
+        merged["probes"] = merge_probes(values["probes"], env_values.get("probes", {}))
         hotfix = env_values.get("hotfix")
         deployments.append(
             Deployment(
@@ -136,34 +304,32 @@ def _app(name: str, spec: Mapping[str, Any], defaults: Mapping[str, Any], envs: 
                 enabled=bool(env_values.get("enabled", True)),
                 version=str(env_values.get("version", "")),
                 hotfix=hotfix["reason"] if hotfix else None,
-                values=_workload(merge(values, env_values)),
+                values=_workload(merged),
             )
         )
-    ingress = spec.get("ingress")
-    metrics = spec.get("metrics")
+    kind = spec.get("kind", "Deployment")
+    own_ports = _own_ports(values)
+    metrics = values.get("metrics")
     return App(
         name=name,
         team=spec["team"],
         image=spec["image"],
-        port=spec.get("port"),
-        service_port=spec.get("servicePort"),
-        ingress_host=ingress.get("host") if ingress else None,
-        ingress_path=ingress.get("path", "/") if ingress else None,
-        metrics_port=metrics["port"] if metrics else None,
+        kind=kind,
+        hook=spec.get("hook"),
+        ports=own_ports,
+        service=_service(values, kind),
+        ingress=_ingress(values.get("ingress"), own_ports),
+        metrics_port=_metrics_port(metrics, own_ports),
         metrics_path=metrics.get("path", "/metrics") if metrics else "/metrics",
         writable_paths=tuple(values.get("writablePaths", ())),
-        probes={
-            k: _probe(v)
-            for k, v in merge_probes(defaults.get("probes", {}), spec.get("probes", {})).items()
-        },
         secrets=tuple(
-            SecretRef(n, spec["secrets"][n]["key"], spec["secrets"][n].get("property"))
-            for n in sorted(spec.get("secrets", {}))
+            SecretRef(n, values["secrets"][n]["key"], values["secrets"][n].get("property"))
+            for n in sorted(values.get("secrets", {}))
         ),
-        depends_on=tuple(sorted(spec.get("dependsOn", ()))),
+        depends_on=tuple(sorted(values.get("dependsOn", ()))),
         suppressions=tuple(
             Suppression(s["rule"], s["reason"], tuple(s.get("environments", ())))
-            for s in spec.get("suppress", ())
+            for s in values.get("suppress", ())
         ),
         values=_workload(values),
         deployments=tuple(deployments),
@@ -193,6 +359,7 @@ def build_catalog(doc: Located) -> Catalog:
                 monitoring_namespace=spec.get(
                     "monitoringNamespace", c.DEFAULT_MONITORING_NAMESPACE
                 ),
+                cluster_issuer=spec.get("ingress", {}).get("clusterIssuer"),
             )
             for name, spec in sorted(data["clusters"].items())
         ),

@@ -7,7 +7,7 @@ in catalog.yaml never shows in the output; environments keep their order (promot
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from generator.manifest import NodePath
@@ -23,6 +23,7 @@ class Cluster:
     ingress_class: str
     ingress_namespace: str
     monitoring_namespace: str
+    cluster_issuer: str | None = None
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,63 @@ class Suppression:
 
 
 @dataclass(frozen=True)
+class Port:
+    """A named container port; `service_port` is what the Service listens on."""
+
+    name: str
+    port: int
+    service_port: int
+    protocol: str
+    app_protocol: str | None
+
+
+@dataclass(frozen=True)
+class Volume:
+    """A volume mounted at `mount_path`: persistent, emptyDir, or an existing ConfigMap or
+    Secret (`source`)."""
+
+    name: str
+    mount_path: str
+    kind: str  # persistent | emptyDir | configMap | secret
+    size: str | None = None
+    storage_class: str | None = None
+    access_modes: tuple[str, ...] = ()
+    medium: str | None = None
+    size_limit: str | None = None
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class Security:
+    """The identity and the few relaxations the catalog may write (`securityContext`)."""
+
+    run_as_user: int | None = None
+    run_as_group: int | None = None
+    fs_group: int | None = None
+    run_as_non_root: bool | None = None
+    read_only_root_filesystem: bool | None = None
+    capabilities_add: tuple[str, ...] = ()
+    seccomp_profile: Mapping[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class Container:
+    """A sidecar or init container; `image` None runs the app's image at its version."""
+
+    name: str
+    image: str | None
+    version: str | None
+    command: tuple[str, ...] | None
+    args: tuple[str, ...] | None
+    env: Mapping[str, Mapping[str, Any]]
+    ports: tuple[Port, ...]
+    resources: Resources
+    probes: Mapping[str, Probe]
+    security: Security
+    volumes: tuple[Volume, ...]
+
+
+@dataclass(frozen=True)
 class Workload:
     """The values that may differ per environment."""
 
@@ -102,6 +160,22 @@ class Workload:
     resources: Resources
     config: Mapping[str, str]
     autoscaling: Autoscaling | None
+    probes: Mapping[str, Probe] = field(default_factory=dict)  # readiness | liveness | startup
+    command: tuple[str, ...] | None = None
+    args: tuple[str, ...] | None = None
+    env: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # name -> valueFrom
+    security: Security = Security()
+    volumes: tuple[Volume, ...] = ()  # by mount path
+    annotations: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # pod, service ...
+    pod_labels: Mapping[str, str] = field(default_factory=dict)
+    scheduling: Mapping[str, Any] = field(default_factory=dict)
+    termination_grace: int | None = None
+    egress: tuple[Mapping[str, Any], ...] = ()
+    sidecars: tuple[Container, ...] = ()
+    init_containers: tuple[Container, ...] = ()
+    components: tuple[str, ...] = ()
+    schedule: str | None = None
+    job: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -117,18 +191,25 @@ class Deployment:
 
 
 @dataclass(frozen=True)
+class Ingress:
+    host: str | None
+    paths: tuple[str, ...]
+    port: str  # the Service port's name
+
+
+@dataclass(frozen=True)
 class App:
     name: str
     team: str
     image: str
-    port: int | None
-    service_port: int | None
-    ingress_host: str | None
-    ingress_path: str | None
-    metrics_port: int | None
+    kind: str  # Deployment | StatefulSet | DaemonSet | CronJob | Job
+    hook: str | None  # Argo CD resource hook of a Job
+    ports: tuple[Port, ...]  # of the app's own container
+    service: str | None  # ClusterIP | NodePort | LoadBalancer | Headless; None: no Service
+    ingress: Ingress | None
+    metrics_port: str | None  # a port name of any container
     metrics_path: str
     writable_paths: tuple[str, ...]
-    probes: Mapping[str, Probe]  # readiness | liveness | startup
     secrets: tuple[SecretRef, ...]
     depends_on: tuple[str, ...]
     suppressions: tuple[Suppression, ...]
@@ -137,13 +218,32 @@ class App:
 
     @property
     def has_ingress(self) -> bool:
-        return self.ingress_path is not None or self.ingress_host is not None
+        return self.ingress is not None
+
+    @property
+    def batch(self) -> bool:
+        return self.kind in BATCH_KINDS
+
+    @property
+    def probes(self) -> Mapping[str, Probe]:
+        return self.values.probes
+
+    def find_port(self, name: str) -> Port | None:
+        """The app container's port, or a sidecar's, by name (in the base values)."""
+        for port in (*self.ports, *(p for s in self.values.sidecars for p in s.ports)):
+            if port.name == name:
+                return port
+        return None
 
     def deployment(self, environment: str) -> Deployment:
         for deployment in self.deployments:
             if deployment.environment == environment:
                 return deployment
         raise KeyError(environment)
+
+
+BATCH_KINDS = frozenset({"CronJob", "Job"})
+SCALED_KINDS = frozenset({"Deployment", "StatefulSet"})
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from typing import Any
 
 from generator import constants as c
 from generator.catalog.model import App, Catalog, Environment
-from generator.render.base import KUSTOMIZE_API
+from generator.render.base import KUSTOMIZE_API, ingress_port
 from generator.render.labels import metadata, platform_labels, selector
 from generator.render.tree import Tree, add
 
@@ -62,35 +62,70 @@ def _namespace_peer(name: str) -> dict[str, Any]:
     return {"namespaceSelector": {"matchLabels": {c.LABEL_NAMESPACE_NAME: name}}}
 
 
-def _tcp(port: int) -> list[dict[str, Any]]:
-    return [{"protocol": "TCP", "port": port}]
+def _ports(numbers: list[tuple[str, int]]) -> list[dict[str, Any]]:
+    return [{"protocol": protocol, "port": port} for protocol, port in numbers]
+
+
+def _own(app: App) -> list[tuple[str, int]]:
+    return [(p.protocol, p.port) for p in app.ports]
+
+
+def _egress_rule(rule: Any) -> dict[str, Any]:
+    if "cidr" in rule:
+        block: dict[str, Any] = {"cidr": rule["cidr"]}
+        if rule.get("except"):
+            block["except"] = list(rule["except"])
+        peer: dict[str, Any] = {"ipBlock": block}
+    else:
+        peer = _namespace_peer(rule["namespace"])
+        if rule.get("podSelector"):
+            peer["podSelector"] = {"matchLabels": dict(rule["podSelector"])}
+    result: dict[str, Any] = {"to": [peer]}
+    if rule.get("ports"):
+        result["ports"] = [
+            {"protocol": "TCP", "port": p}
+            if isinstance(p, int)
+            else {"protocol": p.get("protocol", "TCP"), "port": p["port"]}
+            for p in rule["ports"]
+        ]
+    return result
 
 
 def app_policy(
     app: App, env: Environment, running: dict[str, App], catalog: Catalog
 ) -> dict[str, Any] | None:
     cluster = catalog.cluster(env.cluster)
+    values = app.deployment(env.name).values
     ingress: list[dict[str, Any]] = []
-    if app.has_ingress and app.port is not None:
+    backend = app.find_port(ingress_port(app)) if app.has_ingress else None
+    if backend is not None:
         ingress.append(
-            {"from": [_namespace_peer(cluster.ingress_namespace)], "ports": _tcp(app.port)}
+            {
+                "from": [_namespace_peer(cluster.ingress_namespace)],
+                "ports": _ports([(backend.protocol, backend.port)]),
+            }
         )
-    if app.metrics_port is not None:
+    metrics = app.find_port(app.metrics_port) if app.metrics_port else None
+    if metrics is not None:
         ingress.append(
             {
                 "from": [_namespace_peer(cluster.monitoring_namespace)],
-                "ports": _tcp(app.metrics_port),
+                "ports": _ports([(metrics.protocol, metrics.port)]),
             }
         )
     dependents = [a for a in running.values() if app.name in a.depends_on]
-    if dependents and app.port is not None:
+    if dependents and app.ports:
         peers = [{"podSelector": {"matchLabels": selector(a)}} for a in dependents]
-        ingress.append({"from": peers, "ports": _tcp(app.port)})
+        ingress.append({"from": peers, "ports": _ports(_own(app))})
     egress = [
-        {"to": [{"podSelector": {"matchLabels": selector(running[d])}}], "ports": _tcp(port)}
+        {
+            "to": [{"podSelector": {"matchLabels": selector(running[d])}}],
+            "ports": _ports(_own(running[d])),
+        }
         for d in app.depends_on
-        if d in running and (port := running[d].port) is not None
+        if d in running and running[d].ports
     ]
+    egress.extend(_egress_rule(rule) for rule in values.egress)
     if not ingress and not egress:
         return None
     spec: dict[str, Any] = {

@@ -5,23 +5,36 @@ from __future__ import annotations
 from typing import Any
 
 from generator import constants as c
-from generator.catalog.model import App, Catalog, Deployment, Environment
+from generator.catalog.model import SCALED_KINDS, App, Catalog, Deployment, Environment
 from generator.catalog.names import resolve_host
 from generator.imageref import split_version
-from generator.render.base import KUSTOMIZE_API, ingress_rule, literals
+from generator.render.base import KUSTOMIZE_API, Site, literals, objects
 from generator.render.labels import app_labels, metadata, selector
+from generator.render.patch import object_patch
 from generator.render.tree import Tree, add
-from generator.render.workload import config_map_name, has_config, resources
+from generator.render.workload import config_map_name, has_config
 
 
-def image_entry(app: App, version: str) -> dict[str, str]:
+def image_entry(image: str, version: str) -> dict[str, str]:
     tag, digest = split_version(version)
-    entry = {"name": app.image}
+    entry = {"name": image}
     if tag:
         entry["newTag"] = tag
     if digest:
         entry["digest"] = digest
     return entry
+
+
+def image_entries(app: App, deployment: Deployment) -> list[dict[str, str]]:
+    """The app's image at the environment's version, then each container's own image at its
+    own version (sorted by image; one entry per image)."""
+    entries = {app.image: image_entry(app.image, deployment.version)}
+    values = deployment.values
+    for container in (*values.init_containers, *values.sidecars):
+        if container.image and container.image not in entries:
+            entries[container.image] = image_entry(container.image, container.version or "")
+    own = entries.pop(app.image)
+    return [own, *(entries[k] for k in sorted(entries))]
 
 
 def effective_replicas(deployment: Deployment) -> int:
@@ -30,7 +43,7 @@ def effective_replicas(deployment: Deployment) -> int:
 
 
 def host(app: App, env: Environment) -> str | None:
-    template = app.ingress_host or env.host
+    template = (app.ingress.host if app.ingress else None) or env.host
     return resolve_host(template, app.name, env.name) if template else None
 
 
@@ -42,7 +55,7 @@ def hpa(app: App, deployment: Deployment) -> dict[str, Any]:
         "kind": "HorizontalPodAutoscaler",
         "metadata": metadata(app.name, app_labels(app)),
         "spec": {
-            "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": app.name},
+            "scaleTargetRef": {"apiVersion": "apps/v1", "kind": app.kind, "name": app.name},
             "minReplicas": scaling.min_replicas,
             "maxReplicas": scaling.max_replicas,
             "metrics": [
@@ -67,33 +80,44 @@ def pdb(app: App) -> dict[str, Any]:
     }
 
 
-def _patch(api_version: str, kind: str, name: str, spec: dict[str, Any]) -> dict[str, Any]:
-    return {"apiVersion": api_version, "kind": kind, "metadata": {"name": name}, "spec": spec}
+def site(app: App, env: Environment, catalog: Catalog) -> Site:
+    cluster = catalog.cluster(env.cluster)
+    return Site(
+        host=host(app, env),
+        ingress_class=cluster.ingress_class,
+        issuer=cluster.cluster_issuer,
+        secret_store_kind=env.secret_store_kind,
+        secret_store=env.secret_store or "",
+    )
 
 
-def patches(
+def _stem(name: str) -> str:
+    return name.removesuffix(".yaml")
+
+
+def changes(
     app: App, env: Environment, deployment: Deployment, catalog: Catalog
-) -> dict[str, dict[str, Any]]:
-    result: dict[str, dict[str, Any]] = {}
-    if deployment.values.resources != app.values.resources:
-        container = {"name": app.name, "resources": resources(deployment.values.resources)}
-        spec: dict[str, Any] = {"template": {"spec": {"containers": [container]}}}
-        result["deployment-patch.yaml"] = _patch("apps/v1", "Deployment", app.name, spec)
-    name = host(app, env)
-    if app.has_ingress and name:
-        spec = {
-            "ingressClassName": catalog.cluster(env.cluster).ingress_class,
-            "rules": [ingress_rule(app, name)],
-            "tls": [{"hosts": [name], "secretName": f"{app.name}-tls"}],
-        }
-        result["ingress-patch.yaml"] = _patch("networking.k8s.io/v1", "Ingress", app.name, spec)
-    if app.secrets:
-        store = {"kind": env.secret_store_kind, "name": env.secret_store or ""}
-        spec = {"secretStoreRef": store}
-        result["externalsecret-patch.yaml"] = _patch(
-            "external-secrets.io/v1", "ExternalSecret", app.name, spec
-        )
-    return result
+) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
+    """(objects only the environment has, patches of the base objects it changes)."""
+    base = objects(app, app.values, None)
+    mine = objects(app, deployment.values, site(app, env, catalog))
+    added = {name: obj for name, obj in mine.items() if name not in base}
+    patches: dict[str, dict[str, Any]] = {}
+    for name, obj in base.items():
+        if name not in mine:
+            patches[f"{_stem(name)}-delete.yaml"] = {
+                "apiVersion": obj["apiVersion"],
+                "kind": obj["kind"],
+                "metadata": {"name": obj["metadata"]["name"]},
+                "$patch": "delete",
+            }
+        elif (patch := object_patch(obj, mine[name])) is not None:
+            patches[f"{_stem(name)}-patch.yaml"] = patch
+    return added, patches
+
+
+def scaled(app: App) -> bool:
+    return app.kind in SCALED_KINDS
 
 
 def render_overlay(app: App, env: Environment, catalog: Catalog, tree: Tree) -> None:
@@ -102,20 +126,24 @@ def render_overlay(app: App, env: Environment, catalog: Catalog, tree: Tree) -> 
         return
     folder = f"{c.OVERLAYS_DIR}/{env.name}/{app.name}"
     resources_files: dict[str, dict[str, Any]] = {}
-    if deployment.values.autoscaling:
+    if scaled(app) and deployment.values.autoscaling:
         resources_files["hpa.yaml"] = hpa(app, deployment)
-    if env.min_replicas is not None and effective_replicas(deployment) > 1:
+    if scaled(app) and env.min_replicas is not None and effective_replicas(deployment) > 1:
         resources_files["pdb.yaml"] = pdb(app)
-    patch_files = patches(app, env, deployment, catalog)
+    added, patch_files = changes(app, env, deployment, catalog)
+    resources_files.update(added)
     kustomization: dict[str, Any] = {
         "apiVersion": KUSTOMIZE_API,
         "kind": "Kustomization",
         "namespace": env.namespace,
         "resources": [f"../../../{c.BASE_DIR}/{app.name}", *resources_files],
-        "labels": [{"pairs": {c.LABEL_ENVIRONMENT: env.name}, "includeTemplates": True}],
-        "images": [image_entry(app, deployment.version)],
     }
-    if deployment.values.autoscaling is None:
+    components = deployment.values.components
+    if components:
+        kustomization["components"] = [f"../../../{path.strip('/')}" for path in components]
+    kustomization["labels"] = [{"pairs": {c.LABEL_ENVIRONMENT: env.name}, "includeTemplates": True}]
+    kustomization["images"] = image_entries(app, deployment)
+    if scaled(app) and deployment.values.autoscaling is None:
         kustomization["replicas"] = [{"name": app.name, "count": deployment.values.replicas}]
     if has_config(app):
         changed = {

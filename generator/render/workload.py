@@ -1,18 +1,35 @@
-"""The Deployment of an app: restricted-Pod-Security-compliant by default."""
+"""The workload of an app (Deployment, StatefulSet, DaemonSet, CronJob or Job) for one set of
+resolved values: restricted-Pod-Security-compliant unless the catalog relaxes it."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from generator import constants as c
-from generator.catalog.model import App, Probe, Resources
+from generator.catalog.model import App, Workload
 from generator.render.labels import app_labels, metadata, selector
+from generator.render.pod import (
+    containers,
+    has_config,
+    init_containers,
+    pod_security,
+    pod_volumes,
+)
 
-PROBE_FIELDS = {
-    "readiness": "readinessProbe",
-    "liveness": "livenessProbe",
-    "startup": "startupProbe",
-}
+__all__ = ["has_config"]
+
+# Job fields that sit on the CronJob itself; the others go on its jobTemplate's spec.
+CRONJOB_FIELDS = (
+    "concurrencyPolicy",
+    "failedJobsHistoryLimit",
+    "startingDeadlineSeconds",
+    "successfulJobsHistoryLimit",
+    "suspend",
+    "timeZone",
+)
+HOOK_DELETE_POLICY = "BeforeHookCreation"
+# A Job's pod template is immutable: a plain Job (not a hook) is replaced when it changes.
+JOB_SYNC_OPTIONS = "Force=true,Replace=true"
 
 
 def config_map_name(app: App) -> str:
@@ -23,87 +40,132 @@ def secret_name(app: App) -> str:
     return f"{app.name}-secrets"
 
 
-def has_config(app: App) -> bool:
-    return bool(app.values.config) or any(d.values.config for d in app.deployments)
+def claim_name(app: App, volume: str) -> str:
+    return f"{app.name}-{volume}"
 
 
-def resources(values: Resources) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    if values.requests:
-        result["requests"] = dict(values.requests)
-    if values.limits:
-        result["limits"] = dict(values.limits)
-    return result
+def _spread(app: App, values: Workload) -> list[dict[str, Any]] | None:
+    """Over nodes and zones for a replicated app that names no spread of its own."""
+    if app.kind not in ("Deployment", "StatefulSet") or "topologySpreadConstraints" in (
+        values.scheduling
+    ):
+        return None
+    most = values.autoscaling.max_replicas if values.autoscaling else values.replicas
+    if most <= 1:
+        return None
+    return [
+        {
+            "maxSkew": 1,
+            "topologyKey": key,
+            "whenUnsatisfiable": "ScheduleAnyway",
+            "labelSelector": {"matchLabels": selector(app)},
+        }
+        for key in (c.HOSTNAME_LABEL, c.ZONE_LABEL)
+    ]
 
 
-def probe(spec: Probe, app: App) -> dict[str, Any]:
-    port: int | str = spec.port if spec.port is not None else "http"
-    if spec.kind == "http":
-        handler: dict[str, Any] = {"httpGet": {"path": spec.path, "port": port}}
-    elif spec.kind == "grpc":
-        handler = {"grpc": {"port": spec.port if spec.port is not None else app.port}}
-    elif spec.kind == "tcp":
-        handler = {"tcpSocket": {"port": port}}
-    else:
-        handler = {"exec": {"command": list(spec.command)}}
-    return {**handler, **spec.timing}
-
-
-def writable_volumes(app: App) -> list[tuple[str, str]]:
-    """(volume name, mount path): /tmp first, then each writable path in the catalog's order."""
-    paths = ["/tmp"] + [p for p in app.writable_paths if p.rstrip("/") != "/tmp"]
-    return [(c.TMP_VOLUME if i == 0 else f"writable-{i}", p) for i, p in enumerate(paths)]
-
-
-def container(app: App) -> dict[str, Any]:
-    spec: dict[str, Any] = {"name": app.name, "image": app.image}
-    ports = []
-    if app.port is not None:
-        ports.append({"name": "http", "containerPort": app.port, "protocol": "TCP"})
-    if app.metrics_port is not None and app.metrics_port != app.port:
-        ports.append({"name": "metrics", "containerPort": app.metrics_port, "protocol": "TCP"})
-    if ports:
-        spec["ports"] = ports
-    env_from = []
-    if has_config(app):
-        env_from.append({"configMapRef": {"name": config_map_name(app)}})
-    if app.secrets:
-        env_from.append({"secretRef": {"name": secret_name(app)}})
-    if env_from:
-        spec["envFrom"] = env_from
-    spec["resources"] = resources(app.values.resources)
-    for kind, field in PROBE_FIELDS.items():
-        if kind in app.probes:
-            spec[field] = probe(app.probes[kind], app)
-    spec["securityContext"] = {
-        "allowPrivilegeEscalation": False,
-        "capabilities": {"drop": ["ALL"]},
-        "readOnlyRootFilesystem": True,
-        "runAsNonRoot": True,
+def pod_template(app: App, values: Workload) -> dict[str, Any]:
+    labels = {**values.pod_labels, **app_labels(app)}
+    meta: dict[str, Any] = {"labels": labels}
+    if values.annotations.get("pod"):
+        meta["annotations"] = dict(values.annotations["pod"])
+    spec: dict[str, Any] = {
+        "serviceAccountName": app.name,
+        "automountServiceAccountToken": False,
+        "securityContext": pod_security(values.security),
     }
-    spec["volumeMounts"] = [{"name": n, "mountPath": p} for n, p in writable_volumes(app)]
+    if app.batch:
+        spec["restartPolicy"] = "OnFailure"
+    if values.termination_grace is not None:
+        spec["terminationGracePeriodSeconds"] = values.termination_grace
+    for key, value in values.scheduling.items():
+        spec[key] = value
+    spread = _spread(app, values)
+    if spread:
+        spec["topologySpreadConstraints"] = spread
+    init = init_containers(app, values)
+    if init:
+        spec["initContainers"] = init
+    spec["containers"] = containers(app, values)
+    volumes = pod_volumes(app, values, claim_name)
+    if volumes:
+        spec["volumes"] = volumes
+    return {"metadata": meta, "spec": spec}
+
+
+def _claim_templates(app: App, values: Workload) -> list[dict[str, Any]]:
+    return [
+        {
+            "metadata": {"name": v.name, "labels": app_labels(app)},
+            "spec": claim_spec(v.access_modes, v.size, v.storage_class),
+        }
+        for v in values.volumes
+        if v.kind == "persistent"
+    ]
+
+
+def claim_spec(access_modes: tuple[str, ...], size: str | None, storage_class: str | None) -> Any:
+    spec: dict[str, Any] = {"accessModes": list(access_modes)}
+    if storage_class:
+        spec["storageClassName"] = storage_class
+    spec["resources"] = {"requests": {"storage": size}}
     return spec
 
 
-def deployment(app: App) -> dict[str, Any]:
-    return {
-        "apiVersion": "apps/v1",
-        "kind": "Deployment",
-        "metadata": metadata(app.name, app_labels(app)),
-        "spec": {
-            "selector": {"matchLabels": selector(app)},
-            "template": {
-                "metadata": {"labels": app_labels(app)},
-                "spec": {
-                    "serviceAccountName": app.name,
-                    "automountServiceAccountToken": False,
-                    "securityContext": {
-                        "runAsNonRoot": True,
-                        "seccompProfile": {"type": "RuntimeDefault"},
-                    },
-                    "containers": [container(app)],
-                    "volumes": [{"name": n, "emptyDir": {}} for n, _ in writable_volumes(app)],
-                },
-            },
-        },
-    }
+def _job_spec(values: Workload, template: dict[str, Any]) -> dict[str, Any]:
+    spec = {k: v for k, v in values.job.items() if k not in CRONJOB_FIELDS or k == "suspend"}
+    return {**spec, "template": template}
+
+
+def _job_annotations(app: App) -> dict[str, str] | None:
+    if app.kind != "Job":
+        return None
+    if app.hook:
+        return {c.HOOK: app.hook, c.HOOK_DELETE_POLICY: HOOK_DELETE_POLICY}
+    return {c.SYNC_OPTIONS: JOB_SYNC_OPTIONS}
+
+
+def workload(app: App, values: Workload) -> dict[str, Any]:
+    meta = metadata(app.name, app_labels(app))
+    annotations = _job_annotations(app)
+    if annotations:
+        meta["annotations"] = annotations
+    template = pod_template(app, values)
+    if app.kind == "CronJob":
+        cron = {k: v for k, v in values.job.items() if k in CRONJOB_FIELDS}
+        job = {k: v for k, v in values.job.items() if k not in CRONJOB_FIELDS}
+        spec: dict[str, Any] = {
+            "schedule": values.schedule,
+            **cron,
+            "jobTemplate": {"spec": {**job, "template": template}},
+        }
+        api = "batch/v1"
+    elif app.kind == "Job":
+        spec, api = _job_spec(values, template), "batch/v1"
+    else:
+        spec = {"selector": {"matchLabels": selector(app)}}
+        if app.kind == "StatefulSet":
+            spec["serviceName"] = app.name
+        spec["template"] = template
+        if app.kind == "StatefulSet":
+            claims = _claim_templates(app, values)
+            if claims:
+                spec["volumeClaimTemplates"] = claims
+        api = "apps/v1"
+    return {"apiVersion": api, "kind": app.kind, "metadata": meta, "spec": spec}
+
+
+def persistent_claims(app: App, values: Workload) -> list[dict[str, Any]]:
+    """The PersistentVolumeClaims of a workload that is not a StatefulSet."""
+    if app.kind == "StatefulSet":
+        return []
+    return [
+        {
+            "apiVersion": "v1",
+            "kind": "PersistentVolumeClaim",
+            "metadata": metadata(claim_name(app, v.name), app_labels(app)),
+            "spec": claim_spec(v.access_modes, v.size, v.storage_class),
+        }
+        for v in values.volumes
+        if v.kind == "persistent"
+    ]
