@@ -44,7 +44,7 @@ class Generated:
 
 
 def load(repo: Repository) -> Catalog:
-    return load_catalog(repo.catalog_path, repo.catalog_shown)
+    return load_catalog(repo.catalog_path, repo.catalog_shown, repo.root)
 
 
 def generate(repo: Repository, write: bool = True) -> Generated:

@@ -28,10 +28,10 @@ class Promotion:
     commit: str | None = None  # the new commit's id with a branch
 
 
-def _edited(text: str, shown: str, moves: PromotionPlan) -> tuple[str, Catalog]:
+def _edited(text: str, shown: str, moves: PromotionPlan, root: Path) -> tuple[str, Catalog]:
     edited = set_scalars(text, moves.edits(), shown)
     try:
-        return edited, catalog_from_text(edited, shown)
+        return edited, catalog_from_text(edited, shown, root)
     except FindingsError as exc:
         reasons: list[GitopsgenError] = [
             UsageError(f"{f.message} ({f.rule})", f.position) for f in exc.findings
@@ -62,10 +62,10 @@ def promote(
     """Promote as `request` says and regenerate the tree under `root`; with `branch`, create
     that branch at HEAD and commit the catalog and the tree files written on it."""
     text = read_text(catalog_path, shown)
-    moves = plan_promotion(catalog_from_text(text, shown), request)
+    moves = plan_promotion(catalog_from_text(text, shown, root), request)
     if not moves.moves:
         return Promotion(moves, None)
-    edited, catalog = _edited(text, shown, moves)
+    edited, catalog = _edited(text, shown, moves, root)
     todo, conflicts = plan(root, render(catalog))
     if conflicts:
         raise FindingsError(conflicts)

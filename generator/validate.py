@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from generator import git
 from generator.api import Repository
 from generator.catalog.build import build_catalog
-from generator.catalog.load import catalog_findings, read_text
+from generator.catalog.component_checks import component_findings
+from generator.catalog.load import catalog_findings, read_text, rendered_findings
 from generator.catalog.model import Catalog
 from generator.catalog.rules import CATALOG_RULES
 from generator.changes import changed_pairs
@@ -78,10 +79,15 @@ def validate(
     shown = repo.catalog_shown
     doc = load_located(read_text(repo.catalog_path, shown), shown)
     findings: list[Finding] = catalog_findings(doc)
+    if not has_errors(findings):
+        findings += component_findings(doc, repo.root)
     in_force: list[Rule] = list(CATALOG_RULES)
     if has_errors(findings):
         return Validation(Result(tuple(findings), 1, tuple(in_force)), ())
     catalog = build_catalog(doc)
+    rendered = rendered_findings(doc, catalog)
+    if has_errors(rendered):  # what generate refuses: the tree is not worth building
+        return Validation(Result(tuple(findings + rendered), 1, tuple(in_force)), ())
     if git.find_root(repo.root) is not None:  # promotion order needs the catalog's history
         findings += promotion_findings(repo.catalog_path, catalog, doc, changed_since)
         in_force += PROMOTION_RULES

@@ -70,6 +70,7 @@ apps:
     team: web
     image: ghcr.io/example/api
     autoscaling: {minReplicas: 3, maxReplicas: 5}
+    resources: {requests: {cpu: 100m, memory: 64Mi}, limits: {cpu: 200m, memory: 128Mi}}
     environments:
       dev: {version: 1.0.0}
       prod: {version: 1.0.0, autoscaling: {maxReplicas: 8}}

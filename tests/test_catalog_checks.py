@@ -1,7 +1,7 @@
 """Catalog checks on small catalogs: whole findings (rule, line, column, message)."""
 
 from generator.catalog.build import build_catalog
-from generator.catalog.load import catalog_findings
+from generator.catalog.load import catalog_findings, rendered_findings
 from generator.catalog.model import Probe
 from generator.yamlio import load_located
 
@@ -40,6 +40,13 @@ apps:
 def findings(text):
     doc = load_located(text, "catalog.yaml")
     return [(f.rule, f.line, f.column, f.message) for f in catalog_findings(doc)]
+
+
+def loaded_findings(text):
+    """The loader's findings: the catalog's, then (when it is valid) those on what it renders."""
+    doc = load_located(text, "catalog.yaml")
+    found = catalog_findings(doc) or rendered_findings(doc, build_catalog(doc))
+    return [(f.rule, f.line, f.column, f.message) for f in found]
 
 
 def test_an_apps_probe_mode_replaces_the_default_one():
@@ -112,6 +119,8 @@ def test_autoscaling_in_defaults():
 
 def test_min_replicas_reads_the_merged_autoscaling():
     text = BASE + (
+        "    resources: {requests: {cpu: 100m, memory: 64Mi}, limits: {cpu: 200m, memory: 128Mi}}\n"
+        "    probes: {readiness: {path: /ready}, liveness: {path: /live}}\n"
         "    autoscaling: {minReplicas: 3, maxReplicas: 10}\n"
         "    environments:\n"
         "      dev: {version: 1.0.0}\n"
@@ -119,15 +128,15 @@ def test_min_replicas_reads_the_merged_autoscaling():
         "        version: 1.0.0\n"
         "        autoscaling: {maxReplicas: 20}\n"
     )
-    assert findings(text) == []
+    assert loaded_findings(text) == []
     below = text.replace("{minReplicas: 3, maxReplicas: 10}", "{minReplicas: 1, maxReplicas: 10}")
-    assert findings(below) == [
+    assert loaded_findings(below) == [
         (
             "workload-min-replicas",
-            34,
+            36,
             9,
-            "app 'web' runs 1 replica(s) in 'prod', which requires at least 2 (minReplicas); "
-            "raise its replicas",
+            "in 'prod': HorizontalPodAutoscaler web scales Deployment web down to 1 replica, below "
+            "the environment's minimum of 2; set spec.minReplicas to at least 2",
         )
     ]
 

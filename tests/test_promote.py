@@ -284,7 +284,7 @@ REFUSALS = {
     "a catalog that would be invalid after": (
         ["batch", "--to", "prod", "--force"],
         1,
-        "catalog.yaml:108:7: error: app 'batch' runs 1 replica(s) in 'prod', which requires at least 2 (minReplicas); raise its replicas (workload-min-replicas)\n"
+        "catalog.yaml:104:5: error: in 'prod': Deployment batch runs 1 replica, below the environment's minimum of 2; set spec.replicas to at least 2 (workload-min-replicas)\n"
         "error: the catalog would be invalid after this promotion; nothing was written\n",
     ),
     "unknown app": (["wbe", "--to", "prod"], 2, "error: unknown app 'wbe'; did you mean 'web'?\n"),
@@ -345,7 +345,7 @@ def test_invalid_catalog_before_is_refused(tmp_path):
     assert result.stdout == ""
     assert (
         result.stderr
-        == "catalog.yaml:66:9: error: app 'web' runs 1 replica(s) in 'prod', which requires at least 2 (minReplicas); raise its replicas (workload-min-replicas)\n"
+        == "catalog.yaml:66:9: error: in 'prod': Deployment web runs 1 replica, below the environment's minimum of 2; set spec.replicas to at least 2 (workload-min-replicas)\n"
     )
     assert snapshot(root) == before
 

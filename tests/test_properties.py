@@ -1,7 +1,8 @@
 """Properties with Hypothesis (STYLE "Properties with Hypothesis", ARCHITECTURE §3):
 every catalog the strategy draws loads with zero findings; rendering is deterministic;
 `generate` on a generated tree changes nothing; permuting catalog keys changes no byte;
-every overlay builds with the real Kustomize into schema-valid objects; the loader never
+every overlay builds with the real Kustomize into schema-valid objects; any catalog `generate`
+accepts builds with Kustomize and `validate` reports no error finding on it; the loader never
 raises anything but InputError or FindingsError."""
 
 import tempfile
@@ -14,11 +15,14 @@ from hypothesis import strategies as st
 
 from generator import kustomize
 from generator.api import Repository, generate
-from generator.catalog.load import catalog_findings, load_catalog
+from generator.catalog.build import build_catalog
+from generator.catalog.load import catalog_findings, load_catalog, rendered_findings
 from generator.catalog.model import Catalog
 from generator.errors import FindingsError, InputError
+from generator.finding import Severity
 from generator.k8sschema import default_registry
 from generator.render import render
+from generator.validate import validate
 from generator.yamlio import load_located
 from tests.helpers import make_repo, snapshot
 from tests.strategies import catalogs, to_yaml
@@ -45,6 +49,9 @@ def test_every_drawn_catalog_loads_with_zero_findings(catalog):
     doc = load_located(text, "catalog.yaml")
     assert doc.data == catalog
     assert catalog_findings(doc) == []
+    # nor an error of the manifest rules on what it renders (warnings may stay)
+    rendered = rendered_findings(doc, build_catalog(doc))
+    assert [str(f) for f in rendered if f.severity == Severity.ERROR] == []
 
 
 @FAST
@@ -167,6 +174,16 @@ def test_every_overlay_builds_into_schema_valid_objects(catalog):
         ]
         invalid += [("argocd", *p) for p in problems_of(argo, "1.31")]
         assert invalid == []
+
+
+@BUILDS
+@given(catalogs())
+def test_any_catalog_generate_accepts_validates_without_an_error(catalog):
+    with repo_of(to_yaml(catalog)) as root:
+        generate(Repository.at(root))
+        result = validate(Repository.at(root)).result
+        errors = [str(f) for f in result.findings if f.severity == Severity.ERROR]
+        assert errors == []
 
 
 def mutations(text):

@@ -23,6 +23,7 @@ apps:
   api:
     team: web
     image: ghcr.io/example/api
+    resources: {requests: {cpu: 100m, memory: 64Mi}, limits: {cpu: 200m, memory: 128Mi}}
     probes:
       liveness: {command: ["1e3", "1_000", "0x1F"]}
     environments:

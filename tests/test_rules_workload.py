@@ -26,22 +26,38 @@ def test_probes():
         (
             13,
             11,
-            "container 'web' of Deployment web has no livenessProbe; add one so a hung "
-            "process is restarted",
+            "container 'web' of Deployment web serves a port but has no readinessProbe; add one "
+            "so traffic reaches only ready pods",
             web,
             None,
             E,
         ),
+    ]
+
+
+def test_liveness_probe():
+    assert run("workload-liveness-probe") == [
         (
-            17,
+            13,
             11,
-            "container 'proxy' of Deployment web has no readinessProbe and no "
-            "livenessProbe; add both so traffic reaches only ready pods and a hung process is "
-            "restarted",
-            web,
+            "container 'web' of Deployment web has no livenessProbe; add one so a hung process "
+            "is restarted",
+            Resource("Deployment", "web"),
             None,
-            E,
+            Severity.WARNING,
         ),
+    ]
+
+
+def test_read_only_root_filesystem():
+    shop = Resource("Deployment", "legacy-shop")
+    message = (
+        "container '{}' of Deployment legacy-shop has a writable root filesystem; set "
+        "securityContext.readOnlyRootFilesystem: true and mount an emptyDir where it writes"
+    )
+    assert run("workload-read-only-root-filesystem") == [
+        (16, 13, message.format("legacy-shop"), shop, None, Severity.WARNING),
+        (17, 11, message.format("proxy"), shop, None, Severity.WARNING),
     ]
 
 

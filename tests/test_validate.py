@@ -8,7 +8,8 @@ from click.testing import CliRunner
 
 from generator.api import Repository, generate
 from generator.cli import main
-from tests.helpers import CATALOGS, ROOT, make_repo
+from generator.errors import FindingsError
+from tests.helpers import CATALOGS, ROOT, make_repo, snapshot
 
 EXAMPLE = (CATALOGS / "example.yaml").read_text()
 # The example with the probes it lacks: validates clean.
@@ -45,44 +46,49 @@ def test_clean_catalog(tmp_path):
     assert result.stderr == ""
 
 
-def test_missing_probes_point_at_base_and_catalog(tmp_path):
+def test_missing_liveness_probe_is_a_warning_at_base_and_catalog(tmp_path):
+    # ledger serves a port with a readiness probe and has no liveness probe; worker serves no
+    # port, so its liveness probe alone is enough.
     result = validate(generated(tmp_path, EXAMPLE))
-    assert result.exit_code == 1
+    assert result.exit_code == 0
     assert result.stdout == (
-        "base/ledger/deployment.yaml:31:9: error: container 'ledger' of Deployment ledger has no "
-        "livenessProbe; add one so a hung process is restarted; catalog entry: catalog.yaml:168:3 "
-        "(workload-probes)\n"
-        "base/worker/deployment.yaml:31:9: error: container 'worker' of Deployment worker has no "
-        "readinessProbe; add one so traffic reaches only ready pods; catalog entry: "
-        "catalog.yaml:183:3 (workload-probes)\n"
-        "2 errors, 0 warnings in 90 files\n"
+        "base/ledger/deployment.yaml:31:9: warning: container 'ledger' of Deployment ledger has "
+        "no livenessProbe; add one so a hung process is restarted; catalog entry: "
+        "catalog.yaml:168:3 (workload-liveness-probe)\n"
+        "0 errors, 1 warning in 90 files\n"
     )
 
 
 def test_suppression_with_reason(tmp_path):
     catalog = EXAMPLE.replace(
-        "  worker:                             # no port, no ingress: a queue consumer\n    team: storefront\n",
-        "  worker:\n    team: storefront\n    suppress:\n"
-        "    - {rule: workload-probes, reason: a queue consumer takes no traffic}\n",
+        "  ledger:\n    team: payments\n",
+        "  ledger:\n    team: payments\n    suppress:\n"
+        "    - {rule: workload-liveness-probe, reason: it exits when it fails}\n",
     )
+    assert catalog != EXAMPLE
     result = validate(generated(tmp_path, catalog))
-    assert result.exit_code == 1
-    assert result.stdout.splitlines()[-1] == "1 error, 0 warnings in 90 files"
-    assert "worker" not in result.stdout
+    assert result.exit_code == 0
+    assert result.stdout == "no problems in 90 files\n"
 
 
-def test_quota_exceeded(tmp_path):
+def test_quota_exceeded_is_refused_at_the_catalog_line(tmp_path):
+    root = generated(tmp_path)
+    before = snapshot(root)
     catalog = CLEAN.replace('      requests.cpu: "4"\n', '      requests.cpu: "500m"\n', 1)
-    result = validate(generated(tmp_path, catalog))
-    assert result.exit_code == 1
-    assert result.stdout == (
-        "overlays/dev/_namespace/resourcequota.yaml:15:5: error: requests.cpu 1 exceeds the quota "
-        "500m (Deployment payments-api 1+1 pods x 200m = 400m, Deployment ledger 1+1 pods x 100m "
-        "= 200m, Deployment web 1+1 pods x 100m = 200m, Deployment worker 1+1 pods x 100m = "
-        "200m); lower replicas or requests, or raise the quota; catalog entry: catalog.yaml:43:3 "
-        "(quota-exceeded)\n"
-        "1 error, 0 warnings in 90 files\n"
+    (root / "catalog.yaml").write_text(catalog)
+    expected = (
+        "catalog.yaml:56:7: error: in 'dev': requests.cpu 1 exceeds the quota 500m (Deployment "
+        "payments-api 1+1 pods x 200m = 400m, Deployment ledger 1+1 pods x 100m = 200m, "
+        "Deployment web 1+1 pods x 100m = 200m, Deployment worker 1+1 pods x 100m = 200m); lower "
+        "replicas or requests, or raise the quota (quota-exceeded)"
     )
+    result = validate(root)
+    assert result.exit_code == 1
+    assert result.stdout == expected + "\n1 error, 0 warnings in 1 file\n"
+    with pytest.raises(FindingsError) as refused:
+        generate(Repository.at(root))
+    assert str(refused.value) == expected
+    assert snapshot(root) == {**before, "catalog.yaml": catalog.encode()}
 
 
 def test_prod_tag_where_digest_required_is_a_catalog_finding(tmp_path):

@@ -85,7 +85,7 @@ def of_app(findings, name):
 
 EXPECTED = [
     ("tree-drift", "base/app-042/deployment.yaml", 48),
-    ("workload-probes", "base/app-042/deployment.yaml", 31),
+    ("workload-liveness-probe", "base/app-042/deployment.yaml", 31),
 ]
 
 

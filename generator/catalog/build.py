@@ -112,7 +112,7 @@ def ports(values: Mapping[str, Any]) -> tuple[Port, ...]:
     )
 
 
-def _volume_name(mount_path: str) -> str:
+def volume_name(mount_path: str) -> str:
     slug = "-".join(part for part in re.split(r"[^a-z0-9]+", mount_path.lower()) if part)
     return (slug or "root")[:63].strip("-")
 
@@ -122,7 +122,7 @@ def volumes(spec: Mapping[str, Any]) -> tuple[Volume, ...]:
     result = []
     for path in sorted(spec):
         value = spec[path]
-        name = value.get("name") or _volume_name(path)
+        name = value.get("name") or volume_name(path)
         if "emptyDir" in value:
             empty = value["emptyDir"] or {}
             result.append(
@@ -160,8 +160,17 @@ def security(spec: Mapping[str, Any]) -> Security:
         run_as_non_root=spec.get("runAsNonRoot"),
         read_only_root_filesystem=spec.get("readOnlyRootFilesystem"),
         capabilities_add=tuple(spec.get("capabilities", {}).get("add", ())),
-        seccomp_profile=dict(spec["seccompProfile"]) if "seccompProfile" in spec else None,
+        seccomp_profile=canonical(spec["seccompProfile"]) if "seccompProfile" in spec else None,
     )
+
+
+def canonical(value: Any) -> Any:
+    """Pass-through data with every mapping's keys sorted, so catalog key order never shows."""
+    if isinstance(value, dict):
+        return {k: canonical(value[k]) for k in sorted(value, key=str)}
+    if isinstance(value, list):
+        return [canonical(v) for v in value]
+    return value
 
 
 def _strings(value: Any) -> tuple[str, ...] | None:
@@ -169,7 +178,7 @@ def _strings(value: Any) -> tuple[str, ...] | None:
 
 
 def _env(spec: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
-    return {k: spec[k] for k in sorted(spec)}
+    return {k: canonical(spec[k]) for k in sorted(spec)}
 
 
 def _containers(spec: Mapping[str, Any]) -> tuple[Container, ...]:
@@ -213,9 +222,9 @@ def _workload(values: Mapping[str, Any]) -> Workload:
         volumes=volumes(values.get("volumes", {})),
         annotations={k: _sorted(annotations[k]) for k in sorted(annotations) if annotations[k]},
         pod_labels=_sorted(values.get("labels", {}).get("pod", {})),
-        scheduling={k: values["scheduling"][k] for k in sorted(values.get("scheduling", {}))},
+        scheduling=canonical(values.get("scheduling", {})),
         termination_grace=values.get("terminationGracePeriodSeconds"),
-        egress=tuple(values.get("egress", ())),
+        egress=tuple(canonical(list(values.get("egress", ())))),
         sidecars=_containers(values.get("sidecars", {})),
         init_containers=_containers(values.get("initContainers", {})),
         components=tuple(values.get("components", ())),

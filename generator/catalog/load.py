@@ -9,7 +9,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator import textfile
-from generator.catalog import checks, graph, rules, suppressions, workload_checks
+from generator.catalog import (
+    checks,
+    component_checks,
+    container_checks,
+    graph,
+    kind_checks,
+    rules,
+    suppressions,
+    workload_checks,
+)
 from generator.catalog.build import build_catalog
 from generator.catalog.model import Catalog
 from generator.catalog.schema import schema_findings
@@ -27,8 +36,17 @@ CHECKS: tuple[checks.Check, ...] = (
     workload_checks.check_probes,
     workload_checks.check_ports,
     workload_checks.check_port_conflicts,
+    workload_checks.check_service_ports,
+    workload_checks.check_port_references,
     workload_checks.check_autoscaling,
-    workload_checks.check_min_replicas,
+    kind_checks.check_kinds,
+    container_checks.check_port_names,
+    container_checks.check_env,
+    container_checks.check_volumes,
+    container_checks.check_containers,
+    container_checks.check_labels,
+    container_checks.check_egress,
+    component_checks.check_components,
     suppressions.check_suppressions,
     graph.check_cycles,
     graph.check_dependencies_enabled,
@@ -55,20 +73,44 @@ def catalog_findings(doc: Located) -> list[Finding]:
     found = schema_findings(doc)
     if found:
         return sorted_findings(found)
-    return sorted_findings([f for check in CHECKS for f in check(doc)])
+    return _once_per_place([f for check in CHECKS for f in check(doc)])
 
 
-def load_catalog(path: Path, shown: str | None = None) -> Catalog:
-    """The catalog model; raises InputError or FindingsError."""
+def _once_per_place(found: list[Finding]) -> list[Finding]:
+    """One finding per rule and catalog node: a value written once (at the app or in the
+    defaults) that is wrong in several environments is reported once."""
+    first: dict[tuple[str, Position], Finding] = {}
+    for finding in sorted_findings(found):
+        first.setdefault((finding.rule, finding.position), finding)
+    return list(first.values())
+
+
+def load_catalog(path: Path, shown: str | None = None, root: Path | None = None) -> Catalog:
+    """The catalog model; raises InputError or FindingsError. With the repository `root`, the
+    folders the catalog names (components) are checked too."""
     shown = shown or str(path)
-    return catalog_from_text(read_text(path, shown), shown)
+    return catalog_from_text(read_text(path, shown), shown, root)
 
 
-def catalog_from_text(text: str, shown: str) -> Catalog:
+def catalog_from_text(text: str, shown: str, root: Path | None = None) -> Catalog:
     """The catalog model from a catalog's text (e.g. read from git); raises InputError or
     FindingsError, positions named after `shown`."""
     doc = load_located(text, shown)
     found = catalog_findings(doc)
+    if root is not None and not has_errors(found):
+        found = sorted_findings(found + component_checks.component_findings(doc, root))
     if has_errors(found):
         raise FindingsError(found)
-    return build_catalog(doc)
+    catalog = build_catalog(doc)
+    found = rendered_findings(doc, catalog)
+    if has_errors(found):
+        raise FindingsError(found)
+    return catalog
+
+
+def rendered_findings(doc: Located, catalog: Catalog) -> list[Finding]:
+    """The manifest rules' findings on what the catalog renders (see generator.preflight)."""
+    # The rules sit above the loader: import them when the check runs.
+    from generator.preflight import preflight_findings
+
+    return sorted_findings(preflight_findings(doc, catalog))

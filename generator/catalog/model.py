@@ -244,6 +244,15 @@ class App:
 
 BATCH_KINDS = frozenset({"CronJob", "Job"})
 SCALED_KINDS = frozenset({"Deployment", "StatefulSet"})
+# `job` fields that sit on the CronJob itself; the others go on its jobTemplate's spec.
+CRONJOB_FIELDS = (
+    "concurrencyPolicy",
+    "failedJobsHistoryLimit",
+    "startingDeadlineSeconds",
+    "successfulJobsHistoryLimit",
+    "suspend",
+    "timeZone",
+)
 
 
 @dataclass(frozen=True)

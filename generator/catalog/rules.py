@@ -116,6 +116,71 @@ SECRET_LITERAL = _rule(
     "leaked secret; the message never repeats it.",
 )
 
+KIND = _rule(
+    "catalog-kind",
+    "Each workload kind takes only the fields that fit it.",
+    "`hook` is for a Job; `schedule` for a CronJob; `job` for a CronJob or Job (the CronJob's "
+    "own fields, such as concurrencyPolicy, only for a CronJob); replicas and autoscaling for "
+    "a Deployment or StatefulSet; a Service, an Ingress and metrics for long-running kinds; "
+    "persistent volumes not for a DaemonSet, and on a Deployment only with one replica (a "
+    "ReadWriteOnce volume attaches to one node). A plain Job (no hook) keeps no "
+    "ttlSecondsAfterFinished: Argo CD would recreate it after its deletion and rerun it.",
+)
+SCHEDULE = _rule(
+    "catalog-schedule",
+    "A CronJob has a valid schedule in every environment it runs in.",
+    "Five cron fields (minute hour day-of-month month day-of-week) or a descriptor such as "
+    "`@daily`, as the CronJob controller parses them; a time zone goes in `job.timeZone`.",
+)
+PORT_NAME = _rule(
+    "catalog-port-name",
+    "Port names are Kubernetes port names, unique in the pod.",
+    "At most 15 lower-case letters, digits and '-', with at least one letter, no '--' and "
+    "no '-' at either end (IANA service names). Service ports, probes and metrics refer to "
+    "ports by name, so a name is used once across the app's containers. Write `port:` (one "
+    "port named http) or `ports:`, not both.",
+)
+ENV_CONFLICT = _rule(
+    "catalog-env-conflict",
+    "An environment variable is defined once: in `config`, `secrets` or `env`.",
+    "The three all become the container's environment; the same name twice would leave one "
+    "of them silently unused. Names are letters, digits and '_', not starting with a digit.",
+)
+VOLUME = _rule(
+    "catalog-volume",
+    "Volumes are mounted at absolute paths, each of one type, with distinct names.",
+    "A volume is persistent (`size`, `storageClass`, `accessModes`), `emptyDir`, `configMap` "
+    "or `secret`, exactly one of them; the mount path is absolute and not `/`; two mount "
+    "paths that give the same volume name need an explicit `name`.",
+)
+CONTAINER = _rule(
+    "catalog-container",
+    "Sidecars and init containers have distinct names and the versions their images need.",
+    "Names are DNS-1123 labels, different from the app's own container and from each other. "
+    "A container with its own `image` takes its version per environment "
+    "(`environments.<env>.sidecars.<name>.version`), which must follow the environment's "
+    "imagePolicy; one without `image` runs the app's image at the app's version and takes no "
+    "version of its own.",
+)
+COMPONENT = _rule(
+    "catalog-component",
+    "Components are hand-owned Kustomize Component folders inside the repository.",
+    "A path relative to the repository root, outside the generated folders (base/, overlays/, "
+    "argocd/), naming a folder whose kustomization.yaml has `kind: Component`.",
+)
+LABEL = _rule(
+    "catalog-label",
+    "Pod labels keep the labels gitopsgen owns.",
+    "app.kubernetes.io/name selects the pods (Services, policies, budgets); managed-by, team "
+    "and environment labels are set by gitopsgen. `labels.pod` may add any other label.",
+)
+EGRESS = _rule(
+    "catalog-egress",
+    "Egress rules name a CIDR or a namespace, each valid.",
+    "`{cidr, except, ports}` opens an IP range (except must lie inside it); "
+    "`{namespace, podSelector, ports}` opens pods of a namespace.",
+)
+
 CATALOG_RULES: tuple[Rule, ...] = (
     SCHEMA,
     UNKNOWN_KEY,
@@ -135,4 +200,13 @@ CATALOG_RULES: tuple[Rule, ...] = (
     SUPPRESSION,
     SECRET_STORE,
     SECRET_LITERAL,
+    KIND,
+    SCHEDULE,
+    PORT_NAME,
+    ENV_CONFLICT,
+    VOLUME,
+    CONTAINER,
+    COMPONENT,
+    LABEL,
+    EGRESS,
 )

@@ -9,7 +9,8 @@ from typing import Any
 from generator.catalog import rules
 from generator.catalog.build import PROBE_MODES, merge, merge_probes
 from generator.catalog.checks import _section
-from generator.finding import Finding, Severity
+from generator.catalog.values import app_values, where
+from generator.finding import Finding
 from generator.manifest import NodePath
 from generator.yamlio import Located
 
@@ -32,22 +33,27 @@ def check_probes(doc: Located) -> Iterator[Finding]:
                     "and command",
                     doc.position(source, key=True),
                 )
-            elif modes[0] != "command" and "port" not in probe and "port" not in spec:
+            elif modes[0] != "command" and "port" not in probe and not _has_ports(doc, spec):
                 yield rules.PROBE.finding(
-                    f"{kind} probe of app '{app}' has no port: the app has no `port`; set the "
-                    "probe's `port`",
+                    f"{kind} probe of app '{app}' has no port: the app has no `port` or "
+                    "`ports`; set the probe's `port`",
                     doc.position(source, key=True),
                 )
 
 
+def _has_ports(doc: Located, spec: dict[str, Any]) -> bool:
+    defaults = _section(doc, "defaults")
+    return any(k in spec or k in defaults for k in ("port", "ports"))
+
+
 def check_ports(doc: Located) -> Iterator[Finding]:
     for app, spec in _section(doc, "apps").items():
-        if "port" in spec:
+        if _has_ports(doc, spec):
             continue
         for key in ("ingress", "servicePort"):
             if key in spec:
                 yield rules.PORT_REQUIRED.finding(
-                    f"app '{app}' has `{key}` but no `port`; set the container port",
+                    f"app '{app}' has `{key}` but no `port` or `ports`; set the container port",
                     doc.position(("apps", app, key), key=True),
                 )
 
@@ -64,6 +70,62 @@ def check_port_conflicts(doc: Located) -> Iterator[Finding]:
                 "`servicePort` or `metrics.port` another number",
                 doc.position(("apps", app, "metrics", "port")),
             )
+
+
+def _named(values: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Every declared port of the pod by name, the `port:` shorthand as `http`."""
+    found: dict[str, dict[str, Any]] = {}
+    if "ports" in values:
+        found.update({str(k): v for k, v in (values["ports"] or {}).items()})
+    elif "port" in values:
+        found["http"] = {"port": values["port"], "servicePort": values.get("servicePort")}
+    for field in ("sidecars", "initContainers"):
+        for spec in (values.get(field) or {}).values():
+            found.update({str(k): v for k, v in ((spec or {}).get("ports") or {}).items()})
+    return found
+
+
+def check_service_ports(doc: Located) -> Iterator[Finding]:
+    for app in _section(doc, "apps"):
+        values = app_values(doc, app)
+        served: dict[tuple[int, str], str] = {}
+        for name, spec in _named(values).items():
+            key = (spec.get("servicePort") or spec["port"], spec.get("protocol", "TCP"))
+            if key in served:
+                yield rules.PORT_CONFLICT.finding(
+                    f"ports '{served[key]}' and '{name}' of app '{app}' are both served on "
+                    f"Service port {key[0]}/{key[1]}; give one another `servicePort`",
+                    where(doc, app, None, "ports", name),
+                )
+            served.setdefault(key, name)
+
+
+def check_port_references(doc: Located) -> Iterator[Finding]:
+    for app in _section(doc, "apps"):
+        values = app_values(doc, app)
+        named = _named(values)
+        references: list[tuple[NodePath, Any, Any]] = [
+            (("metrics", "port"), (values.get("metrics") or {}).get("port"), named),
+            (("ingress", "port"), (values.get("ingress") or {}).get("port"), named),
+        ]
+        own = {k: v for k, v in named.items() if k in (values.get("ports") or {"http": 0})}
+        for kind, probe in (values.get("probes") or {}).items():
+            references.append((("probes", kind, "port"), (probe or {}).get("port"), own))
+        for field in ("sidecars", "initContainers"):
+            for name, spec in (values.get(field) or {}).items():
+                ports = (spec or {}).get("ports") or {}
+                for kind, probe in ((spec or {}).get("probes") or {}).items():
+                    path: NodePath = (field, name, "probes", kind, "port")
+                    references.append((path, (probe or {}).get("port"), ports))
+        for at, port, known in references:
+            if isinstance(port, str) and port not in known:
+                listed = ", ".join(sorted(known)) or "none"
+                yield rules.PORT_REQUIRED.finding(
+                    f"`{_where(at)}` of app '{app}' names port '{port}', which its container "
+                    f"does not declare (declared: {listed}); name a port of `ports` or give a "
+                    "number",
+                    where(doc, app, None, *at),
+                )
 
 
 def _chains(doc: Located) -> Iterator[tuple[list[NodePath], str, str | None]]:
@@ -115,30 +177,3 @@ def check_autoscaling(doc: Located) -> Iterator[Finding]:
             doc.position((*own, "maxReplicas" if inherited else "minReplicas")),
             environment=env,
         )
-
-
-def check_min_replicas(doc: Located) -> Iterator[Finding]:
-    environments = _section(doc, "environments")
-    for app, spec in _section(doc, "apps").items():
-        for env, values in spec["environments"].items():
-            minimum = environments.get(env, {}).get("minReplicas")
-            if minimum is None or values.get("enabled", True) is False:
-                continue
-            at = ("apps", app, "environments", env)
-            chain: list[NodePath] = [("defaults",), ("apps", app), at]
-            scaling, _ = _autoscaling(doc, chain)
-            if scaling:
-                replicas, key = scaling.get("minReplicas", 1), "autoscaling"
-            else:
-                written = [_value(doc, (*level, "replicas")) for level in chain]
-                replicas = next((r for r in reversed(written) if r is not None), 1)
-                key = "replicas"
-            if replicas < minimum:
-                yield Finding(
-                    "workload-min-replicas",
-                    Severity.ERROR,
-                    f"app '{app}' runs {replicas} replica(s) in '{env}', which requires at least "
-                    f"{minimum} (minReplicas); raise its replicas",
-                    doc.position((*at, key) if key in values else at, key=True),
-                    environment=env,
-                )

@@ -18,6 +18,7 @@ from generator.render.tree import Tree, add
 from generator.render.workload import (
     config_map_name,
     has_config,
+    hook_annotations,
     persistent_claims,
     secret_name,
     workload,
@@ -186,7 +187,13 @@ def objects(app: App, values: Workload, site: Site | None) -> dict[str, dict[str
     }
     for claim in persistent_claims(app, values):
         files[f"pvc-{claim['metadata']['name']}.yaml"] = claim
-    return {name: obj for name, obj in files.items() if obj is not None}
+    found = {name: obj for name, obj in files.items() if obj is not None}
+    hook = hook_annotations(app)
+    if hook:
+        for obj in found.values():
+            if obj["kind"] != app.kind:
+                _annotated(obj["metadata"], hook)
+    return found
 
 
 def render_base(app: App, source: str, tree: Tree) -> None:
@@ -198,9 +205,14 @@ def render_base(app: App, source: str, tree: Tree) -> None:
         "resources": list(files),
     }
     if has_config(app):
-        kustomization["configMapGenerator"] = [
-            {"name": config_map_name(app), "literals": literals(dict(app.values.config))}
-        ]
+        generator: dict[str, Any] = {
+            "name": config_map_name(app),
+            "literals": literals(dict(app.values.config)),
+        }
+        hook = hook_annotations(app)
+        if hook:
+            generator["options"] = {"annotations": hook}
+        kustomization["configMapGenerator"] = [generator]
     add(tree, f"{folder}/{c.KUSTOMIZATION}", source, [kustomization])
     for name, obj in files.items():
         add(tree, f"{folder}/{name}", source, [obj])

@@ -113,6 +113,9 @@ def app_policy(
                 "ports": _ports([(metrics.protocol, metrics.port)]),
             }
         )
+    if app.service in ("LoadBalancer", "NodePort") and app.ports:
+        # Traffic through a node port or a load balancer comes from outside the cluster.
+        ingress.append({"from": [{"ipBlock": {"cidr": "0.0.0.0/0"}}], "ports": _ports(_own(app))})
     dependents = [a for a in running.values() if app.name in a.depends_on]
     if dependents and app.ports:
         peers = [{"podSelector": {"matchLabels": selector(a)}} for a in dependents]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from generator import constants as c
-from generator.catalog.model import App, Workload
+from generator.catalog.model import CRONJOB_FIELDS, App, Workload
 from generator.render.labels import app_labels, metadata, selector
 from generator.render.pod import (
     containers,
@@ -18,15 +18,6 @@ from generator.render.pod import (
 
 __all__ = ["has_config"]
 
-# Job fields that sit on the CronJob itself; the others go on its jobTemplate's spec.
-CRONJOB_FIELDS = (
-    "concurrencyPolicy",
-    "failedJobsHistoryLimit",
-    "startingDeadlineSeconds",
-    "successfulJobsHistoryLimit",
-    "suspend",
-    "timeZone",
-)
 HOOK_DELETE_POLICY = "BeforeHookCreation"
 # A Job's pod template is immutable: a plain Job (not a hook) is replaced when it changes.
 JOB_SYNC_OPTIONS = "Force=true,Replace=true"
@@ -84,9 +75,15 @@ def pod_template(app: App, values: Workload) -> dict[str, Any]:
     if spread:
         spec["topologySpreadConstraints"] = spread
     init = init_containers(app, values)
+    running = containers(app, values)
+    if app.batch:
+        # A Job completes when its containers exit: sidecars run beside it as native sidecars
+        # (init containers that keep running), which the kubelet stops when the job is done.
+        init += [{**sidecar, "restartPolicy": "Always"} for sidecar in running[1:]]
+        running = running[:1]
     if init:
         spec["initContainers"] = init
-    spec["containers"] = containers(app, values)
+    spec["containers"] = running
     volumes = pod_volumes(app, values, claim_name)
     if volumes:
         spec["volumes"] = volumes
@@ -117,12 +114,18 @@ def _job_spec(values: Workload, template: dict[str, Any]) -> dict[str, Any]:
     return {**spec, "template": template}
 
 
+def hook_annotations(app: App) -> dict[str, str] | None:
+    """A hook Job's objects are all hooks of its phase, so its ServiceAccount, settings and
+    secrets exist when its pod starts."""
+    if app.kind != "Job" or not app.hook:
+        return None
+    return {c.HOOK: app.hook, c.HOOK_DELETE_POLICY: HOOK_DELETE_POLICY}
+
+
 def _job_annotations(app: App) -> dict[str, str] | None:
     if app.kind != "Job":
         return None
-    if app.hook:
-        return {c.HOOK: app.hook, c.HOOK_DELETE_POLICY: HOOK_DELETE_POLICY}
-    return {c.SYNC_OPTIONS: JOB_SYNC_OPTIONS}
+    return hook_annotations(app) or {c.SYNC_OPTIONS: JOB_SYNC_OPTIONS}
 
 
 def workload(app: App, values: Workload) -> dict[str, Any]:
@@ -146,6 +149,9 @@ def workload(app: App, values: Workload) -> dict[str, Any]:
         spec = {"selector": {"matchLabels": selector(app)}}
         if app.kind == "StatefulSet":
             spec["serviceName"] = app.name
+        if app.kind == "Deployment" and any(v.kind == "persistent" for v in values.volumes):
+            # A claim attaches to one node: the old pod lets go before the new one starts.
+            spec["strategy"] = {"type": "Recreate"}
         spec["template"] = template
         if app.kind == "StatefulSet":
             claims = _claim_templates(app, values)

@@ -6,7 +6,8 @@ fills it in at admission (see `generator.pod_resources`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
 
 from generator.finding import Finding, Severity
 from generator.manifest import Manifest
@@ -21,12 +22,37 @@ RESOURCES = ("cpu", "memory")
 PROBES = Rule(
     id="workload-probes",
     severity=Severity.ERROR,
-    summary="Every container of a long-running workload has a readiness and a liveness probe.",
+    summary="Every container that serves a port in a long-running workload has a readiness probe.",
     description=(
-        "Without a readinessProbe a Service sends traffic to pods that are not ready; without a "
-        "livenessProbe a hung process is never restarted. Applies to the app containers of "
-        "Pods, Deployments, StatefulSets, DaemonSets, ReplicaSets and ReplicationControllers "
-        "(not Jobs and CronJobs, which run to completion)."
+        "Without a readinessProbe a Service sends traffic to pods that are not ready. Applies to "
+        "the containers (and native sidecars) of Pods, Deployments, StatefulSets, DaemonSets, "
+        "ReplicaSets and ReplicationControllers that declare a port other than a metrics port "
+        "(named `metrics` or `...-metrics`, which Prometheus scrapes from ready and unready "
+        "pods alike). A queue consumer without ports needs none; Jobs and CronJobs run to "
+        "completion and need none."
+    ),
+)
+
+LIVENESS = Rule(
+    id="workload-liveness-probe",
+    severity=Severity.WARNING,
+    summary="Every container of a long-running workload has a liveness probe.",
+    description=(
+        "Without a livenessProbe a hung process is never restarted. A warning, not an error: "
+        "a process that exits when it fails is restarted anyway, and a wrong liveness probe "
+        "restarts healthy pods. Same workloads as `workload-probes`; any container, ports or not."
+    ),
+)
+
+READ_ONLY_ROOT = Rule(
+    id="workload-read-only-root-filesystem",
+    severity=Severity.WARNING,
+    summary="Containers run with a read-only root filesystem.",
+    description=(
+        "A writable root filesystem lets an intruder change the container's binaries and "
+        "configuration. Pod Security allows it, so this is a warning; mount an emptyDir where "
+        "the process writes (the catalog's `writablePaths` or `volumes`) and set "
+        "`readOnlyRootFilesystem: true`."
     ),
 )
 
@@ -43,31 +69,63 @@ RESOURCES_RULE = Rule(
     ),
 )
 
-_PROBE_ADVICE = {
-    ("readinessProbe",): "add one so traffic reaches only ready pods",
-    ("livenessProbe",): "add one so a hung process is restarted",
-    ("readinessProbe", "livenessProbe"): (
-        "add both so traffic reaches only ready pods and a hung process is restarted"
-    ),
-}
+
+def _serves(container: Mapping[str, Any]) -> bool:
+    for port in container.get("ports") or []:
+        name = port.get("name") if isinstance(port, Mapping) else None
+        if not (isinstance(name, str) and (name == "metrics" or name.endswith("-metrics"))):
+            return True
+    return False
 
 
-def check_probes(manifests: Sequence[Manifest], ctx: RuleContext) -> Iterator[Finding]:
+def _long_running(manifests: Sequence[Manifest], ctx: RuleContext) -> Iterator[tuple[Any, Any]]:
     for workload in workloads(manifests, ctx.namespace):
         if workload.kind in BATCH_KINDS:
             continue
         for container in containers(workload.manifest):
-            if container.init:
+            if not container.init or container.sidecar:
+                yield workload, container
+
+
+def check_probes(manifests: Sequence[Manifest], ctx: RuleContext) -> Iterator[Finding]:
+    for workload, container in _long_running(manifests, ctx):
+        if "readinessProbe" in container.obj or not _serves(container.obj):
+            continue
+        yield PROBES.finding(
+            f"container '{container.name}' of {workload.kind} {workload.name} serves a port "
+            "but has no readinessProbe; add one so traffic reaches only ready pods",
+            workload.manifest.position(*container.path),
+            resource_of(workload.manifest, ctx.namespace),
+            ctx.environment,
+        )
+
+
+def check_liveness(manifests: Sequence[Manifest], ctx: RuleContext) -> Iterator[Finding]:
+    for workload, container in _long_running(manifests, ctx):
+        if "livenessProbe" in container.obj:
+            continue
+        yield LIVENESS.finding(
+            f"container '{container.name}' of {workload.kind} {workload.name} has no "
+            "livenessProbe; add one so a hung process is restarted",
+            workload.manifest.position(*container.path),
+            resource_of(workload.manifest, ctx.namespace),
+            ctx.environment,
+        )
+
+
+def check_read_only_root(manifests: Sequence[Manifest], ctx: RuleContext) -> Iterator[Finding]:
+    for workload in workloads(manifests, ctx.namespace):
+        for container in containers(workload.manifest):
+            context = mapping(container.obj.get("securityContext"))
+            if context.get("readOnlyRootFilesystem") is True:
                 continue
-            missing = tuple(
-                p for p in ("readinessProbe", "livenessProbe") if p not in container.obj
-            )
-            if not missing:
-                continue
-            yield PROBES.finding(
-                f"container '{container.name}' of {workload.kind} {workload.name} has no "
-                f"{' and no '.join(missing)}; {_PROBE_ADVICE[missing]}",
-                workload.manifest.position(*container.path),
+            yield READ_ONLY_ROOT.finding(
+                f"container '{container.name}' of {workload.kind} {workload.name} has a "
+                "writable root filesystem; set securityContext.readOnlyRootFilesystem: true and "
+                "mount an emptyDir where it writes",
+                workload.manifest.position(
+                    *container.path, "securityContext", "readOnlyRootFilesystem"
+                ),
                 resource_of(workload.manifest, ctx.namespace),
                 ctx.environment,
             )
@@ -113,6 +171,8 @@ def check_resources(manifests: Sequence[Manifest], ctx: RuleContext) -> Iterator
 
 RULES: tuple[ManifestRule, ...] = (
     ManifestRule(PROBES, check_probes),
+    ManifestRule(LIVENESS, check_liveness),
+    ManifestRule(READ_ONLY_ROOT, check_read_only_root),
     ManifestRule(RESOURCES_RULE, check_resources),
     MIN_REPLICAS,
     DISRUPTION_BUDGET,
