@@ -71,28 +71,19 @@ def store(
     data: str,
     pinned: str | None = None,
     caps: list[str] | None = None,
-    emptied: bool = False,
 ) -> list[Change]:
     """A database that upstream runs as root in a Deployment: a StatefulSet on a volume, as the
     image's own database user, without the capabilities its entrypoint uses to become it."""
     container = ("containers", name)
-    changes = [Change(("kind",), "Deployment", "StatefulSet", STORE)]
-    if emptied:
-        changes.append(
-            Change((*container, "mounts", data), "emptyDir", "persistentVolumeClaim", STORE)
-        )
-    else:
-        changes.append(Change((*container, "mounts", data), ABSENT, "persistentVolumeClaim", STORE))
-    changes += [
+    return [
+        Change(("kind",), "Deployment", "StatefulSet", STORE),
+        Change((*container, "mounts", data), ABSENT, "persistentVolumeClaim", STORE),
         Change((*container, "runAsUser"), None, user, f"{NO_ROOT}: the image's user {user}"),
         Change((*container, "runAsGroup"), None, group, f"{NO_ROOT}: the image's group {group}"),
         Change(("fsGroup",), None, group, "the volume is writable by the database's group"),
+        *([Change((*container, "capabilities"), caps, [], NO_ROOT)] if caps else []),
+        *([Change((*container, "image"), pinned.split(":")[0], pinned, PINNED)] if pinned else []),
     ]
-    if caps:
-        changes.append(Change((*container, "capabilities"), caps, [], NO_ROOT))
-    if pinned:
-        changes.append(Change((*container, "image"), pinned.split(":")[0], pinned, PINNED))
-    return changes
 
 
 def binds_80(name: str) -> list[Change]:
