@@ -1,12 +1,15 @@
 """Golden trees: each case is tests/golden/<case>/catalog.yaml and the whole expected tree.
 
-Missing, extra and changed files all fail. To rewrite the goldens after an intended change,
+Anything else in a case's folder (hand-owned `components/` ...) is copied into the repository
+before generating and is not part of the compared tree. Missing, extra and changed files all
+fail. To rewrite the goldens after an intended change,
 run `GITOPSGEN_UPDATE_GOLDENS=1 python -m pytest tests/test_golden.py` and review the diff
 like code.
 """
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -14,14 +17,42 @@ from generator.api import Repository, generate
 from tests.helpers import GOLDEN, files_only, make_repo, snapshot
 
 CASES = sorted(p.name for p in GOLDEN.iterdir() if (p / "catalog.yaml").is_file())
+CASE_FILES = ("catalog.yaml", "tree")
+
+
+def hand_owned(case: str) -> list[Path]:
+    """What a case's folder holds besides its catalog and its tree (e.g. components/)."""
+    return sorted(p for p in (GOLDEN / case).iterdir() if p.name not in CASE_FILES)
+
+
+def case_repo(tmp_path: Path, case: str) -> Path:
+    """A repository with the case's catalog and its hand-owned files, not yet generated."""
+    root = make_repo(tmp_path, GOLDEN / case / "catalog.yaml")
+    for path in hand_owned(case):
+        if path.is_dir():
+            shutil.copytree(path, root / path.name)
+        else:
+            shutil.copyfile(path, root / path.name)
+    return root
+
+
+def hand_owned_files(case: str) -> set[str]:
+    found = set()
+    for path in hand_owned(case):
+        if path.is_dir():
+            found |= {f"{path.name}/{p}" for p in files_only(snapshot(path))}
+        else:
+            found.add(path.name)
+    return found
 
 
 @pytest.mark.parametrize("case", CASES)
 def test_golden_tree(case, tmp_path):
-    root = make_repo(tmp_path, GOLDEN / case / "catalog.yaml")
+    root = case_repo(tmp_path, case)
     generate(Repository.at(root))
     got = files_only(snapshot(root))
-    del got["catalog.yaml"]
+    for path in ["catalog.yaml", *hand_owned_files(case)]:
+        del got[path]
     expected_dir = GOLDEN / case / "tree"
     if os.environ.get("GITOPSGEN_UPDATE_GOLDENS") == "1":
         shutil.rmtree(expected_dir, ignore_errors=True)
@@ -35,4 +66,26 @@ def test_golden_tree(case, tmp_path):
 
 
 def test_golden_cases_exist():
-    assert CASES == ["example", "five-environments", "minimal"]
+    assert CASES == [
+        "batch",
+        "components",
+        "containers",
+        "daemonset",
+        "everything",
+        "example",
+        "five-environments",
+        "minimal",
+        "platform-shape",
+        "statefulset",
+    ]
+
+
+def test_hand_owned_files_are_copied_and_not_compared():
+    assert hand_owned_files("components") == {
+        "components/api-prod/feature-flags.yaml",
+        "components/api-prod/kustomization.yaml",
+        "components/web-prod/affinity.yaml",
+        "components/web-prod/kustomization.yaml",
+        "components/web-tuning/kustomization.yaml",
+    }
+    assert hand_owned_files("minimal") == set()
