@@ -8,6 +8,7 @@ like code.
 """
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -63,6 +64,17 @@ def test_golden_tree(case, tmp_path):
     assert sorted(got) == sorted(expected)
     for path in expected:
         assert got[path].decode() == expected[path].decode(), path
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_no_yaml_aliases(case):
+    """A generated file never shares a node through an anchor (`&id001`) and alias."""
+    aliased = [
+        path
+        for path, data in files_only(snapshot(GOLDEN / case / "tree")).items()
+        if re.search(rb"[&*]id[0-9]{3}\b", data)
+    ]
+    assert aliased == []
 
 
 def test_golden_cases_exist():
