@@ -2,49 +2,21 @@
 
 Anything else in a case's folder (hand-owned `components/` ...) is copied into the repository
 before generating and is not part of the compared tree. Missing, extra and changed files all
-fail. To rewrite the goldens after an intended change,
-run `GITOPSGEN_UPDATE_GOLDENS=1 python -m pytest tests/test_golden.py` and review the diff
-like code.
+fail. To rewrite the goldens after an intended change, run
+`GITOPSGEN_UPDATE_GOLDENS=1 python -m pytest tests/test_golden.py` and review the diff like
+code.
 """
 
 import os
 import re
 import shutil
-from pathlib import Path
 
 import pytest
 
 from generator.api import Repository, generate
-from tests.helpers import GOLDEN, files_only, make_repo, snapshot
+from tests.helpers import GOLDEN, case_repo, files_only, hand_owned_files, snapshot
 
 CASES = sorted(p.name for p in GOLDEN.iterdir() if (p / "catalog.yaml").is_file())
-CASE_FILES = ("catalog.yaml", "tree")
-
-
-def hand_owned(case: str) -> list[Path]:
-    """What a case's folder holds besides its catalog and its tree (e.g. components/)."""
-    return sorted(p for p in (GOLDEN / case).iterdir() if p.name not in CASE_FILES)
-
-
-def case_repo(tmp_path: Path, case: str) -> Path:
-    """A repository with the case's catalog and its hand-owned files, not yet generated."""
-    root = make_repo(tmp_path, GOLDEN / case / "catalog.yaml")
-    for path in hand_owned(case):
-        if path.is_dir():
-            shutil.copytree(path, root / path.name)
-        else:
-            shutil.copyfile(path, root / path.name)
-    return root
-
-
-def hand_owned_files(case: str) -> set[str]:
-    found = set()
-    for path in hand_owned(case):
-        if path.is_dir():
-            found |= {f"{path.name}/{p}" for p in files_only(snapshot(path))}
-        else:
-            found.add(path.name)
-    return found
 
 
 @pytest.mark.parametrize("case", CASES)

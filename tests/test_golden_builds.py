@@ -18,7 +18,8 @@ from generator.render.base import objects
 from generator.render.overlay import image_entries, scaled, site
 from generator.render.workload import config_map_name
 from generator.validate import validate
-from tests.test_golden import CASES, case_repo
+from tests.helpers import case_repo
+from tests.test_golden import CASES
 
 TEMPLATED = ("Deployment", "StatefulSet", "DaemonSet", "Job")
 # The findings of each case (none unless listed): the example case keeps the probes its
