@@ -38,3 +38,32 @@ def make_repo(tmp_path: Path, catalog: str | bytes | Path, name: str = "repo") -
     else:
         target.write_text(catalog, encoding="utf-8")
     return root
+
+
+CASE_FILES = ("catalog.yaml", "tree")
+
+
+def hand_owned(case: str) -> list[Path]:
+    """What a case's folder holds besides its catalog and its tree (e.g. components/)."""
+    return sorted(p for p in (GOLDEN / case).iterdir() if p.name not in CASE_FILES)
+
+
+def case_repo(tmp_path: Path, case: str) -> Path:
+    """A repository with the case's catalog and its hand-owned files, not yet generated."""
+    root = make_repo(tmp_path, GOLDEN / case / "catalog.yaml")
+    for path in hand_owned(case):
+        if path.is_dir():
+            shutil.copytree(path, root / path.name)
+        else:
+            shutil.copyfile(path, root / path.name)
+    return root
+
+
+def hand_owned_files(case: str) -> set[str]:
+    found = set()
+    for path in hand_owned(case):
+        if path.is_dir():
+            found |= {f"{path.name}/{p}" for p in files_only(snapshot(path))}
+        else:
+            found.add(path.name)
+    return found

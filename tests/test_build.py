@@ -13,7 +13,7 @@ import yaml
 from generator import kustomize
 from generator.api import Repository, generate
 from generator.k8sschema import default_registry
-from tests.helpers import GOLDEN, ROOT, make_repo
+from tests.helpers import GOLDEN, ROOT, case_repo, make_repo
 
 CATALOGS = {
     "repository": ROOT / "catalog.yaml",
@@ -42,7 +42,10 @@ def problems_of(documents, version):
 
 @pytest.mark.parametrize("name", sorted(CATALOGS))
 def test_every_overlay_builds_and_validates(name, tmp_path):
-    root = make_repo(tmp_path, CATALOGS[name])
+    if name == "repository":
+        root = make_repo(tmp_path, CATALOGS[name])
+    else:
+        root = case_repo(tmp_path, name)  # with the case's hand-owned components
     result = generate(Repository.at(root))
     catalog = result.catalog
     folders = sorted({str(Path(p).parent) for p in result.tree if p.startswith("overlays/")})
@@ -66,5 +69,6 @@ def test_every_overlay_builds_and_validates(name, tmp_path):
         argo += [d for d in yaml.safe_load_all(result.tree[path]) if d]
     invalid += [("argocd", *p) for p in problems_of(argo, "1.31")]
     assert invalid == []
-    assert {"Deployment", "ServiceAccount", "Namespace", "NetworkPolicy"} <= kinds
+    workloads = {a.kind for a in catalog.apps}
+    assert {*workloads, "ServiceAccount", "Namespace", "NetworkPolicy"} <= kinds
     assert {d["kind"] for d in argo} == {"AppProject", "Application"}

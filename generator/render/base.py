@@ -119,10 +119,17 @@ def ingress_port(app: App) -> str:
 
 def ingress_rule(app: App, host: str | None) -> dict[str, Any]:
     rule: dict[str, Any] = {"host": host} if host else {}
-    backend = {"service": {"name": app.name, "port": {"name": ingress_port(app)}}}
     paths = app.ingress.paths if app.ingress else ("/",)
+    # A backend of its own per path: one shared dict would be written as a YAML anchor and alias.
     rule["http"] = {
-        "paths": [{"path": path, "pathType": "Prefix", "backend": backend} for path in paths]
+        "paths": [
+            {
+                "path": path,
+                "pathType": "Prefix",
+                "backend": {"service": {"name": app.name, "port": {"name": ingress_port(app)}}},
+            }
+            for path in paths
+        ]
     }
     return rule
 
