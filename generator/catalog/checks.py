@@ -12,8 +12,8 @@ from typing import Any
 
 from generator.catalog import rules
 from generator.catalog.names import is_dns_label
-from generator.catalog.versions import version_problem
-from generator.finding import Finding, Severity
+from generator.catalog.versions import version_finding
+from generator.finding import Finding
 from generator.yamlio import Located
 
 Check = Callable[[Located], Iterator[Finding]]
@@ -101,16 +101,10 @@ def check_versions(doc: Located) -> Iterator[Finding]:
                 )
                 continue
             policy = environments[env].get("imagePolicy", "tag")
-            problem = version_problem(version, policy)
-            if problem:
-                rule_id, reason = problem
-                yield Finding(
-                    rule_id,
-                    Severity.ERROR,
-                    f"version '{version}' of app '{app}' in '{env}': {reason}",
-                    doc.position((*at, "version")),
-                    environment=env,
-                )
+            at_version = doc.position((*at, "version"))
+            found = version_finding(version, policy, f"app '{app}'", env, at_version)
+            if found:
+                yield found
 
 
 def check_secrets(doc: Located) -> Iterator[Finding]:

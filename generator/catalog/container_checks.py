@@ -14,8 +14,8 @@ from generator.catalog.build import volume_name
 from generator.catalog.checks import _section
 from generator.catalog.names import is_dns_label
 from generator.catalog.values import app_values, declared, running, where
-from generator.catalog.versions import version_problem
-from generator.finding import Finding, Position, Severity
+from generator.catalog.versions import version_finding
+from generator.finding import Finding, Position
 from generator.yamlio import Located
 
 PORT_NAME = re.compile(r"^(?=.*[a-z])(?!.*--)[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
@@ -228,16 +228,9 @@ def _container_version(
             environment=env,
         )
         return
-    problem = version_problem(version, policy)
-    if problem:
-        rule_id, reason = problem
-        yield Finding(
-            rule_id,
-            Severity.ERROR,
-            f"version '{version}' of {what} in '{env}': {reason}",
-            where(doc, app, env, *owner, "version"),
-            environment=env,
-        )
+    found = version_finding(version, policy, what, env, where(doc, app, env, *owner, "version"))
+    if found:
+        yield found
 
 
 def check_labels(doc: Located) -> Iterator[Finding]:

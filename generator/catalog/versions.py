@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from generator.finding import Finding, Position, Severity
 from generator.imageref import is_latest, is_semver, is_sha256_digest, split_version
 
 _TAG = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
@@ -32,3 +33,15 @@ def version_problem(version: str, policy: str) -> tuple[str, str] | None:
             "this environment's imagePolicy is digest: append @sha256:<digest>",
         )
     return None
+
+
+def version_finding(
+    version: str, policy: str, what: str, env: str, position: Position
+) -> Finding | None:
+    """The finding, under the `image-` rule id it breaks, for `what`'s version in `env`."""
+    problem = version_problem(version, policy)
+    if problem is None:
+        return None
+    rule_id, reason = problem
+    message = f"version '{version}' of {what} in '{env}': {reason}"
+    return Finding(rule_id, Severity.ERROR, message, position, environment=env)

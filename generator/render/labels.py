@@ -26,3 +26,11 @@ def metadata(name: str, labels: dict[str, str], namespace: str | None = None) ->
 
 def platform_labels(environment: str) -> dict[str, str]:
     return {c.LABEL_MANAGED_BY: c.MANAGED_BY, c.LABEL_ENVIRONMENT: environment}
+
+
+def config_map_name(app: App) -> str:
+    return f"{app.name}-config"
+
+
+def secret_name(app: App) -> str:
+    return f"{app.name}-secrets"

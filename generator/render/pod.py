@@ -16,6 +16,7 @@ from generator.catalog.model import (
     Volume,
     Workload,
 )
+from generator.render.labels import config_map_name, secret_name
 
 PROBE_FIELDS = {
     "readiness": "readinessProbe",
@@ -115,15 +116,7 @@ def writable_volumes(app: App, values: Workload) -> list[Volume]:
 
 
 def _ports(ports: tuple[Port, ...]) -> list[dict[str, Any]]:
-    result = []
-    for port in ports:
-        entry: dict[str, Any] = {
-            "name": port.name,
-            "containerPort": port.port,
-            "protocol": port.protocol,
-        }
-        result.append(entry)
-    return result
+    return [{"name": p.name, "containerPort": p.port, "protocol": p.protocol} for p in ports]
 
 
 def _env(env: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]:
@@ -196,9 +189,9 @@ def extra_container(app: App, container: Container, env_from: list[dict[str, Any
 def env_from(app: App, has_config: bool) -> list[dict[str, Any]]:
     result = []
     if has_config:
-        result.append({"configMapRef": {"name": f"{app.name}-config"}})
+        result.append({"configMapRef": {"name": config_map_name(app)}})
     if app.secrets:
-        result.append({"secretRef": {"name": f"{app.name}-secrets"}})
+        result.append({"secretRef": {"name": secret_name(app)}})
     return result
 
 

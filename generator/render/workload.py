@@ -7,7 +7,7 @@ from typing import Any
 
 from generator import constants as c
 from generator.catalog.model import CRONJOB_FIELDS, App, Workload
-from generator.render.labels import app_labels, metadata, selector
+from generator.render.labels import app_labels, config_map_name, metadata, secret_name, selector
 from generator.render.pod import (
     containers,
     has_config,
@@ -16,19 +16,11 @@ from generator.render.pod import (
     pod_volumes,
 )
 
-__all__ = ["has_config"]
+__all__ = ["config_map_name", "has_config", "secret_name"]
 
 HOOK_DELETE_POLICY = "BeforeHookCreation"
 # A Job's pod template is immutable: a plain Job (not a hook) is replaced when it changes.
 JOB_SYNC_OPTIONS = "Force=true,Replace=true"
-
-
-def config_map_name(app: App) -> str:
-    return f"{app.name}-config"
-
-
-def secret_name(app: App) -> str:
-    return f"{app.name}-secrets"
 
 
 def claim_name(app: App, volume: str) -> str:
