@@ -2,7 +2,7 @@
 
 Run: .venv/bin/python benchmarks/run.py [--write docs/benchmarks.md]
 
-1. schema validation: one compiled validator per kind (generator.k8sschema) against
+1. schema validation: one compiled validator per kind (generator.k8s.schema) against
    kubernetes-validate's own `validate()`, which loads and compiles the schema for every
    document;
 2. validate of a 200-app catalog: Kustomize builds in parallel (the default) against one
@@ -31,8 +31,8 @@ sys.path.insert(0, str(ROOT))
 
 from generator import kustomize  # noqa: E402
 from generator.api import Repository, generate  # noqa: E402
-from generator.k8sschema import default_registry  # noqa: E402
-from generator.validate import validate  # noqa: E402
+from generator.k8s.schema import default_registry  # noqa: E402
+from generator.validate.repository import validate  # noqa: E402
 from tests.test_validate_changed import catalog  # noqa: E402
 
 
@@ -100,7 +100,7 @@ def bench_validate(root: Path, repeat: int) -> list[tuple[str, float, float]]:
     parallel = timed(lambda: validate(repo), repeat)
     real_build_all = kustomize.build_all
     kustomize.build_all = lambda folders, workers=None: real_build_all(folders, workers=1)  # type: ignore[assignment]
-    import generator.validate as module
+    import generator.validate.repository as module
 
     module.build_all = kustomize.build_all
     try:

@@ -9,11 +9,11 @@ from pathlib import Path
 from generator.catalog.load import load_catalog
 from generator.catalog.model import Catalog
 from generator.constants import CATALOG_FILE
-from generator.diff import RenderedDiff, rendered_diff
 from generator.errors import FindingsError
-from generator.promote import Promotion
-from generator.promote import promote as promote_versions
-from generator.promote_plan import PromoteRequest
+from generator.gitops.diff import RenderedDiff, rendered_diff
+from generator.gitops.promote import Promotion
+from generator.gitops.promote import promote as promote_versions
+from generator.gitops.promote_plan import PromoteRequest
 from generator.render import render
 from generator.render.tree import Tree
 from generator.writer import Plan, apply, plan

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.imageref import is_semver, split_version
+from generator.k8s.imageref import is_semver, split_version
 
 Identifier = tuple[int, int | str]  # (0, number) sorts before (1, text), as §11 says
 Key = tuple[int, int, int, int, tuple[Identifier, ...]]

@@ -3,7 +3,7 @@
     python scripts/vendor_crds.py --upstream DIR [--out schemas/crds]
 
 DIR holds the pinned upstream files (as in tests/data/upstream): Argo CD's CRDs are
-converted to strict JSON Schema 2020-12 (generator.k8sschema_crd), the others are copied
+converted to strict JSON Schema 2020-12 (generator.k8s.schema_crd), the others are copied
 byte for byte. `_index.json` maps apiVersion -> kind -> file. Output bytes are
 deterministic; stale *.json files in the output folder are removed.
 """
@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from generator.k8sschema_crd import crd_json_schemas, schema_file_name
+from generator.k8s.schema_crd import crd_json_schemas, schema_file_name
 
 INDEX = "_index.json"
 

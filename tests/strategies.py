@@ -2,7 +2,7 @@
 
 `catalogs()` draws a catalog as plain dicts and lists, in the shape of
 schemas/catalog.schema.json, that the loader accepts: every catalog check passes and the
-manifest rules the loader runs on what the catalog renders (generator/preflight.py) report
+manifest rules the loader runs on what the catalog renders (generator/validate/preflight.py) report
 no error. So it draws DNS-label names, distinct namespaces per cluster, no Argo CD name
 collisions, unique hosts and paths per cluster, acyclic dependsOn (each app depends only on
 apps before it in a random order), no dependency disabled where a dependent runs, versions

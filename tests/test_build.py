@@ -12,7 +12,7 @@ import yaml
 
 from generator import kustomize
 from generator.api import Repository, generate
-from generator.k8sschema import default_registry
+from generator.k8s.schema import default_registry
 from tests.helpers import GOLDEN, ROOT, case_repo, make_repo
 
 CATALOGS = {

@@ -1,7 +1,7 @@
 from click.testing import CliRunner
 
 from generator import __version__
-from generator.cli import main
+from generator.cli.main import main
 
 
 def test_version() -> None:

@@ -4,8 +4,8 @@
 from click.testing import CliRunner
 
 from generator.api import Repository, generate, load
-from generator.cli import main
-from generator.codeowners import render_codeowners
+from generator.cli.main import main
+from generator.render.codeowners import render_codeowners
 from tests.helpers import CATALOGS, files_only, make_repo, snapshot
 
 HANDWRITTEN = (CATALOGS / "promote-handwritten.yaml").read_text()

@@ -1,8 +1,8 @@
 """The pure parts of `diff`: which folders a path touches, report order, object keys."""
 
-from generator.diff import BuildFailure, FolderDiff, RenderedDiff
-from generator.diff_objects import ObjectChange, ObjectKey, compare, split
-from generator.diff_scope import changed_files, folders_in, report_order, touched
+from generator.gitops.diff import BuildFailure, FolderDiff, RenderedDiff
+from generator.gitops.diff_objects import ObjectChange, ObjectKey, compare, split
+from generator.gitops.diff_scope import changed_files, folders_in, report_order, touched
 from generator.report import diff_markdown
 
 EXISTING = {("dev", "web"), ("prod", "web"), ("dev", "_namespace"), ("dev", "worker")}

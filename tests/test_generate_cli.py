@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from generator import writer
 from generator.api import Repository, generate
-from generator.cli import main
+from generator.cli.main import main
 from tests.helpers import CATALOGS, ROOT, files_only, make_repo, snapshot
 
 EXAMPLE = (CATALOGS / "example.yaml").read_text()

@@ -4,7 +4,7 @@ and the tree on disk byte-identical afterwards."""
 import pytest
 from click.testing import CliRunner
 
-from generator.cli import main
+from generator.cli.main import main
 from tests.helpers import CATALOGS, make_repo, snapshot
 
 EXAMPLE = (CATALOGS / "example.yaml").read_text()

@@ -2,8 +2,8 @@
 
 import pytest
 
-from generator import git as adapter
 from generator.errors import UsageError
+from generator.gitops import git as adapter
 from tests.gitrepo import commit_all, git, init
 
 

@@ -17,7 +17,7 @@ from generator.api import Repository, generate
 from generator.render.base import objects
 from generator.render.overlay import image_entries, scaled, site
 from generator.render.workload import config_map_name
-from generator.validate import validate
+from generator.validate.repository import validate
 from tests.helpers import case_repo
 from tests.test_golden import CASES
 

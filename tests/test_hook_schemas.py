@@ -13,7 +13,7 @@ from referencing import Registry, Resource
 from ruamel.yaml import YAML
 
 from generator.api import Repository, generate
-from generator.cli import main
+from generator.cli.main import main
 from tests.helpers import ROOT
 from tests.test_validate import CLEAN
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from generator.imageref import (
+from generator.k8s.imageref import (
     ImageRef,
     ImageRefError,
     is_semver,

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from generator import k8sschema
 from generator.errors import InputError
-from generator.k8sschema import SchemaProblem, SchemaRegistry, UnknownKind, supported_versions
-from generator.k8sschema_crd import crd_json_schema
+from generator.k8s import schema as k8sschema
+from generator.k8s.schema import SchemaProblem, SchemaRegistry, UnknownKind, supported_versions
+from generator.k8s.schema_crd import crd_json_schema
 from generator.paths import schemas_dir
 
 ROOT = Path(__file__).resolve().parent.parent

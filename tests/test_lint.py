@@ -6,8 +6,8 @@ import pytest
 
 from generator.errors import EXIT_USAGE, InputError
 from generator.finding import Finding, Position, Resource, Severity
-from generator.lint import UnreadableInputError, lint
 from generator.rule import ManifestRule, Rule, RuleContext
+from generator.validate.lint import UnreadableInputError, lint
 
 BROKEN = Rule("schema-test-broken", Severity.ERROR, "No kind Broken.", "Test rule.")
 LABELS = Rule("workload-test-labels", Severity.WARNING, "Pods have labels.", "Test rule.")

@@ -7,14 +7,14 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from generator.cli import main
-from generator.cli_errors import handles_errors, run_command
-from generator.cli_state import CliState
+from generator.cli.errors import handles_errors, run_command
+from generator.cli.main import main
+from generator.cli.state import CliState
 from generator.errors import FindingsError, InputError
 from generator.finding import Position, Severity
-from generator.lint import lint
 from generator.report import render
 from generator.rule import ManifestRule, Rule, RuleContext
+from generator.validate.lint import lint
 
 BROKEN = Rule("schema-test-broken", Severity.ERROR, "No kind Broken.", "Test rule.")
 OLD = Rule("api-test-old", Severity.WARNING, "No v1beta1.", "Test rule.")

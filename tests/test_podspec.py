@@ -1,8 +1,8 @@
 """The pod-spec walker: every workload kind, its pod spec path and its containers in order."""
 
 from generator.finding import Position
+from generator.k8s.podspec import containers, pod_specs
 from generator.manifest_yaml import load_manifests
-from generator.podspec import containers, pod_specs
 
 TEXT = """\
 apiVersion: v1

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from generator.api import Repository, generate
-from generator.cli import main
+from generator.cli.main import main
 from tests.helpers import CATALOGS, files_only, make_repo, snapshot
 
 A, B, C, D, E = ("a" * 64, "b" * 64, "c" * 64, "d" * 64, "e" * 64)

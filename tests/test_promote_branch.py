@@ -3,7 +3,7 @@
 from click.testing import CliRunner
 
 from generator.api import Repository, generate
-from generator.cli import main
+from generator.cli.main import main
 from tests.gitrepo import commit_all, git, init
 from tests.helpers import CATALOGS, make_repo, snapshot
 

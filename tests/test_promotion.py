@@ -6,7 +6,7 @@ from click.testing import CliRunner
 from generator.api import Repository, generate
 from generator.catalog.build import build_catalog
 from generator.catalog.load import catalog_findings
-from generator.cli import main
+from generator.cli.main import main
 from generator.finding import Finding, Position, Severity
 from generator.rules.promotion import promotion_findings, versions_match
 from generator.yamlio import load_located

@@ -20,9 +20,9 @@ from generator.catalog.load import catalog_findings, load_catalog, rendered_find
 from generator.catalog.model import Catalog
 from generator.errors import FindingsError, InputError
 from generator.finding import Severity
-from generator.k8sschema import default_registry
+from generator.k8s.schema import default_registry
 from generator.render import render
-from generator.validate import validate
+from generator.validate.repository import validate
 from generator.yamlio import load_located
 from tests.helpers import make_repo, snapshot
 from tests.strategies import catalogs, to_yaml

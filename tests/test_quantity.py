@@ -2,7 +2,7 @@ from fractions import Fraction
 
 import pytest
 
-from generator.quantity import QuantityError, format_quantity, parse_quantity
+from generator.k8s.quantity import QuantityError, format_quantity, parse_quantity
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,7 @@ import yaml
 
 from generator import kustomize
 from generator.api import Repository, generate
-from generator.validate import validate
+from generator.validate.repository import validate
 from tests.helpers import ROOT, make_repo
 
 REALAPPS = Path(os.environ.get("GITOPSGEN_REALAPPS") or ROOT.parent / "shared" / "realapps")

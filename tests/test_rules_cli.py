@@ -4,8 +4,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from generator.cli import main
-from generator.cli_state import CliState
+from generator.cli.main import main
+from generator.cli.state import CliState
 from generator.finding import Severity
 from generator.rule import Rule, RuleContext
 from generator.ruledocs import explain_text, rules_markdown

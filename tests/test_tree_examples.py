@@ -9,7 +9,7 @@ import pytest
 from generator.api import Repository, generate
 from generator.rules.examples import TREE_CATALOG, examples_for, tree_setup
 from generator.rules.tree import TREE_RULES
-from generator.validate import validate
+from generator.validate.repository import validate
 from tests.test_rule_examples import expected
 
 

@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from generator.api import Repository, generate
-from generator.cli import main
+from generator.cli.main import main
 from generator.errors import FindingsError
 from tests.helpers import CATALOGS, ROOT, make_repo, snapshot
 
@@ -193,7 +193,7 @@ def test_hand_written_applications(tmp_path, path, rule, line):
 
 def test_each_folder_is_built_once(tmp_path, monkeypatch):
     from generator import kustomize
-    from generator import validate as validate_module
+    from generator.validate import repository as validate_module
 
     root = generated(tmp_path)
     calls = []

@@ -7,8 +7,8 @@ import pytest
 from click.testing import CliRunner
 
 from generator.api import Repository, generate
-from generator.cli import main
-from generator.validate import validate
+from generator.cli.main import main
+from generator.validate.repository import validate
 from tests.gitrepo import commit_all, init
 
 APPS = 200

@@ -3,9 +3,8 @@ from fractions import Fraction
 import pytest
 import yaml
 
-from generator.manifest_yaml import load_manifests
-from generator.pod_resources import Value, effective, limit_ranges, pod_amounts
-from generator.workloads import (
+from generator.k8s.pod_resources import Value, effective, limit_ranges, pod_amounts
+from generator.k8s.workloads import (
     Container,
     containers,
     pod_labels,
@@ -14,6 +13,7 @@ from generator.workloads import (
     surge,
     workloads,
 )
+from generator.manifest_yaml import load_manifests
 
 
 def one(text):

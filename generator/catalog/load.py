@@ -109,8 +109,8 @@ def catalog_from_text(text: str, shown: str, root: Path | None = None) -> Catalo
 
 
 def rendered_findings(doc: Located, catalog: Catalog) -> list[Finding]:
-    """The manifest rules' findings on what the catalog renders (see generator.preflight)."""
+    """The manifest rules' findings on what the catalog renders (validate/preflight.py)."""
     # The rules sit above the loader: import them when the check runs.
-    from generator.preflight import preflight_findings
+    from generator.validate.preflight import preflight_findings
 
     return sorted_findings(preflight_findings(doc, catalog))

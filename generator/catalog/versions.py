@@ -1,6 +1,6 @@
 """What a catalog version may be under an environment's imagePolicy (ARCHITECTURE §2).
 
-The predicates are `generator.imageref`'s, so the catalog check and the `image-` rules on
+The predicates are `generator.k8s.imageref`'s, so the catalog check and the `image-` rules on
 rendered manifests decide alike and report under the same rule ids.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from generator.finding import Finding, Position, Severity
-from generator.imageref import is_latest, is_semver, is_sha256_digest, split_version
+from generator.k8s.imageref import is_latest, is_semver, is_sha256_digest, split_version
 
 _TAG = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from generator.catalog.model import Catalog
-from generator.codeowners import has_owners, render_codeowners
 from generator.constants import CODEOWNERS_FILE
 from generator.render.argocd import render_argocd
 from generator.render.base import render_base
+from generator.render.codeowners import has_owners, render_codeowners
 from generator.render.namespace import render_namespace
 from generator.render.overlay import render_overlay
 from generator.render.tree import Tree, sorted_tree

@@ -7,7 +7,7 @@ from typing import Any
 from generator import constants as c
 from generator.catalog.model import SCALED_KINDS, App, Catalog, Deployment, Environment
 from generator.catalog.names import resolve_host
-from generator.imageref import split_version
+from generator.k8s.imageref import split_version
 from generator.render.base import KUSTOMIZE_API, Site, literals, objects
 from generator.render.labels import app_labels, metadata, selector
 from generator.render.patch import object_patch

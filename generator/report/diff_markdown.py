@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from generator.diff import RenderedDiff
+from generator.gitops.diff import RenderedDiff
 from generator.report.diff_text import summary, where
 
 _BACKTICKS = re.compile(r"`+")

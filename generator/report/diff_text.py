@@ -3,7 +3,7 @@ unified diff per object, then a summary line."""
 
 from __future__ import annotations
 
-from generator.diff import FolderDiff, RenderedDiff
+from generator.gitops.diff import FolderDiff, RenderedDiff
 
 
 def _count(n: int, what: str) -> str:

@@ -2,7 +2,7 @@
 
 They need more than the objects: the files in the repository, what each Application's
 path builds to, and the catalog's sync setting per environment. `ArgoContext` carries that;
-`validate` builds it (see generator.validate).
+`validate` builds it (see generator.validate.repository).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from fnmatch import fnmatchcase
 from typing import Any
 
 from generator.finding import Finding, Severity
-from generator.kinds import CLUSTER_SCOPED_KINDS, api_group
+from generator.k8s.kinds import CLUSTER_SCOPED_KINDS, api_group
 from generator.manifest import Manifest, get
 from generator.rule import Rule
 

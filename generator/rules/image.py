@@ -1,7 +1,7 @@
 """`image-` rules: every container image is pinned, and meets the environment's `imagePolicy`.
 
 They look at `containers`, `initContainers` and `ephemeralContainers` of every workload
-kind (see `generator.podspec`) and report at the container's `image:` key. A container
+kind (see `generator.k8s.podspec`) and report at the container's `image:` key. A container
 without an `image` is left to the schema rules.
 """
 
@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 
 from generator.finding import Finding, Severity
-from generator.imageref import ImageRef, ImageRefError, is_latest, is_semver, parse_image
+from generator.k8s.imageref import ImageRef, ImageRefError, is_latest, is_semver, parse_image
+from generator.k8s.podspec import Container, containers
 from generator.manifest import Manifest
-from generator.podspec import Container, containers
 from generator.rule import ManifestRule, Rule, RuleContext
 
 TAG_REQUIRED = Rule(

@@ -12,10 +12,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from generator.finding import Finding, Resource, Severity
-from generator.kinds import CLUSTER_SCOPED_KINDS
-from generator.manifest import Manifest, get
-from generator.rule import ManifestRule, Rule, RuleContext
-from generator.workloads import (
+from generator.k8s.kinds import CLUSTER_SCOPED_KINDS
+from generator.k8s.workloads import (
     mapping,
     namespace_of,
     pod_labels,
@@ -24,6 +22,8 @@ from generator.workloads import (
     selector_matches,
     workloads,
 )
+from generator.manifest import Manifest, get
+from generator.rule import ManifestRule, Rule, RuleContext
 
 DIRECTIONS = (("Ingress", "ingress", "from"), ("Egress", "egress", "to"))
 _DNS_LABEL = r"[a-z0-9]([-a-z0-9]*[a-z0-9])?"

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from generator.catalog.model import App, Catalog, Deployment, Environment
 from generator.finding import Finding, Severity
-from generator.imageref import split_version
-from generator.promotion_history import History, Key, read_history, versions_at
+from generator.gitops.promotion_history import History, Key, read_history, versions_at
+from generator.k8s.imageref import split_version
 from generator.rule import Rule
 from generator.yamlio import Located
 

@@ -2,7 +2,7 @@
 
 A pod's effective request (and limit) is, as Kubernetes counts it, the larger of the sum
 over its app containers (plus sidecars) and the largest init container (plus the sidecars
-started before it); see `generator.pod_resources`.
+started before it); see `generator.k8s.pod_resources`.
 """
 
 from __future__ import annotations
@@ -10,12 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from generator.finding import Finding, Severity
-from generator.manifest import Manifest
-from generator.pod_resources import SECTIONS, ContainerLimits, Value, effective, limit_ranges
-from generator.quantity import QuantityError, format_quantity, parse_quantity
-from generator.quota_usage import PODS, QUOTA_KEYS, breakdown, format_amount, usage_by_namespace
-from generator.rule import ManifestRule, Rule, RuleContext
-from generator.workloads import (
+from generator.k8s.pod_resources import SECTIONS, ContainerLimits, Value, effective, limit_ranges
+from generator.k8s.quantity import QuantityError, format_quantity, parse_quantity
+from generator.k8s.quota_usage import PODS, QUOTA_KEYS, breakdown, format_amount, usage_by_namespace
+from generator.k8s.workloads import (
     Container,
     Workload,
     containers,
@@ -24,6 +22,8 @@ from generator.workloads import (
     resource_of,
     workloads,
 )
+from generator.manifest import Manifest
+from generator.rule import ManifestRule, Rule, RuleContext
 
 EXCEEDED = Rule(
     id="quota-exceeded",

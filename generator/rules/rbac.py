@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 
 from generator.finding import Finding, Severity
+from generator.k8s.podspec import pod_specs
 from generator.manifest import Manifest
-from generator.podspec import pod_specs
 from generator.rule import ManifestRule, Rule, RuleContext
 
 RBAC_GROUP = "rbac.authorization.k8s.io"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from generator.finding import Finding, Severity
-from generator.k8sschema import UnknownKind, default_registry
+from generator.k8s.schema import UnknownKind, default_registry
 from generator.manifest import Manifest
 from generator.rule import ManifestRule, Rule, RuleContext
 

@@ -11,8 +11,8 @@ from itertools import pairwise
 from typing import Any
 
 from generator.finding import Finding, Severity
+from generator.k8s.podspec import containers
 from generator.manifest import Manifest
-from generator.podspec import containers
 from generator.rule import ManifestRule, Rule, RuleContext
 
 PLAINTEXT_SECRET = Rule(

@@ -1,7 +1,7 @@
 """`workload-` rules: probes, requests and limits, replicas and disruption budgets, autoscalers.
 
 A LimitRange default in the namespace counts as setting a request or limit: the API server
-fills it in at admission (see `generator.pod_resources`).
+fills it in at admission (see `generator.k8s.pod_resources`).
 """
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from generator.finding import Finding, Severity
+from generator.k8s.pod_resources import SECTIONS, effective, limit_ranges
+from generator.k8s.quantity import QuantityError, parse_quantity
+from generator.k8s.workloads import BATCH_KINDS, containers, mapping, resource_of, workloads
 from generator.manifest import Manifest
-from generator.pod_resources import SECTIONS, effective, limit_ranges
-from generator.quantity import QuantityError, parse_quantity
 from generator.rule import ManifestRule, Rule, RuleContext
 from generator.rules.workload_scaling import DISRUPTION_BUDGET, HPA, MIN_REPLICAS
-from generator.workloads import BATCH_KINDS, containers, mapping, resource_of, workloads
 
 RESOURCES = ("cpu", "memory")
 

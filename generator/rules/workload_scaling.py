@@ -5,10 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from generator.finding import Finding, Severity
-from generator.manifest import Manifest, get
-from generator.pod_resources import effective, limit_ranges
-from generator.rule import ManifestRule, Rule, RuleContext
-from generator.workloads import (
+from generator.k8s.pod_resources import effective, limit_ranges
+from generator.k8s.workloads import (
     SCALABLE_KINDS,
     Workload,
     autoscalers,
@@ -23,6 +21,8 @@ from generator.workloads import (
     selector_matches,
     workloads,
 )
+from generator.manifest import Manifest, get
+from generator.rule import ManifestRule, Rule, RuleContext
 
 REPLICATED_KINDS = frozenset({"Deployment", "StatefulSet"})
 

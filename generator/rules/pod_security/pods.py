@@ -10,8 +10,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from generator.k8s.podspec import POD_SPEC_PATHS
 from generator.manifest import Key, Manifest, NodePath, get
-from generator.podspec import POD_SPEC_PATHS
 
 # Where each kind keeps its pod (metadata + spec); a Pod is its own pod. PSA checks pods
 # and the templates of the workload kinds, not PodTemplate objects.

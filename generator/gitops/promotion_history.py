@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator import git
+from generator.gitops import git
 from generator.yamlio import load_plain
 
 Key = tuple[str, str]  # (app, environment)

@@ -14,12 +14,13 @@ from pathlib import Path
 
 import yaml
 
-from generator import git
 from generator.catalog.load import catalog_from_text
 from generator.catalog.model import Catalog
 from generator.constants import OVERLAYS_DIR
-from generator.diff_objects import ObjectChange, ObjectKey, compare, split
-from generator.diff_scope import (
+from generator.errors import GitopsgenError
+from generator.gitops import git
+from generator.gitops.diff_objects import ObjectChange, ObjectKey, compare, split
+from generator.gitops.diff_scope import (
     Folder,
     changed_files,
     folder_path,
@@ -28,7 +29,6 @@ from generator.diff_scope import (
     report_order,
     touched,
 )
-from generator.errors import GitopsgenError
 from generator.kustomize import Build, build_all
 from generator.render import render
 

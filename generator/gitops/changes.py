@@ -13,12 +13,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from generator import git
 from generator.catalog.load import catalog_from_text
 from generator.catalog.model import Catalog
 from generator.constants import APPS_DIR, BASE_DIR, NAMESPACE_DIR, OVERLAYS_DIR, PROJECTS_DIR
 from generator.errors import GitopsgenError, UsageError
 from generator.finding import Position
+from generator.gitops import git
 from generator.render import render
 from generator.render.tree import Tree
 from generator.textfile import decode

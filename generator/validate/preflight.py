@@ -18,9 +18,8 @@ from typing import Any
 from generator import constants as c
 from generator.catalog.model import SCALED_KINDS, App, Catalog, Environment
 from generator.finding import Finding, Position, Severity
-from generator.lint import run_rules
+from generator.k8s.podspec import POD_SPEC_PATHS
 from generator.manifest import Manifest, NodePath
-from generator.podspec import POD_SPEC_PATHS
 from generator.render.base import objects
 from generator.render.namespace import (
     limit_range,
@@ -33,7 +32,8 @@ from generator.render.overlay import effective_replicas, hpa, image_entries, pdb
 from generator.render.workload import config_map_name
 from generator.rule import ManifestRule
 from generator.rules import MANIFEST_RULES
-from generator.validate_built import context
+from generator.validate.built import context
+from generator.validate.lint import run_rules
 from generator.yamlio import Located
 
 PREFIX = "#preflight"

@@ -3,7 +3,7 @@
 Per workload: pods = replicas (or the autoscaler's maxReplicas when one targets it) plus the
 rolling-update surge (see `generator.workloads.surge`); each pod takes the pod's effective
 requests and limits (init containers and LimitRange defaults included, see
-`generator.pod_resources`). DaemonSets are left out: their pod count is the node count,
+`generator.k8s.pod_resources`). DaemonSets are left out: their pod count is the node count,
 which the manifests do not know.
 """
 
@@ -13,10 +13,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
+from generator.k8s.pod_resources import (
+    SECTIONS,
+    Amounts,
+    ContainerLimits,
+    limit_ranges,
+    pod_amounts,
+)
+from generator.k8s.quantity import format_quantity
+from generator.k8s.workloads import Workload, containers, count, surge, workloads
 from generator.manifest import Manifest, get
-from generator.pod_resources import SECTIONS, Amounts, ContainerLimits, limit_ranges, pod_amounts
-from generator.quantity import format_quantity
-from generator.workloads import Workload, containers, count, surge, workloads
 
 # quota key -> (section, resource); "pods" counts pods
 QUOTA_KEYS: dict[str, tuple[str, str]] = {

@@ -11,8 +11,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from generator import podspec
 from generator.finding import Resource
+from generator.k8s import podspec
 from generator.manifest import Manifest, NodePath, get
 
 # Kinds that run pods (a PodTemplate only describes one).

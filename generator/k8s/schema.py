@@ -24,9 +24,9 @@ from jsonschema import Draft202012Validator
 from jsonschema.protocols import Validator
 from referencing import Registry, Resource
 
-from generator import k8sschema_bundled as bundled
-from generator.k8sschema_crd import relaxed
-from generator.k8sschema_problem import SchemaProblem, problems_of
+from generator.k8s import schema_bundled as bundled
+from generator.k8s.schema_crd import relaxed
+from generator.k8s.schema_problem import SchemaProblem, problems_of
 from generator.paths import schemas_dir
 
 __all__ = [

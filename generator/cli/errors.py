@@ -13,7 +13,7 @@ from typing import ParamSpec
 
 import click
 
-from generator.cli_state import cli_state
+from generator.cli.state import cli_state
 from generator.errors import EXIT_INTERNAL, GitopsgenError
 
 P = ParamSpec("P")

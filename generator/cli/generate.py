@@ -7,8 +7,8 @@ from pathlib import Path
 import click
 
 from generator.api import Repository, generate
-from generator.cli_errors import handles_errors
-from generator.cli_options import CATALOG_OPTION, ROOT_OPTION
+from generator.cli.errors import handles_errors
+from generator.cli.options import CATALOG_OPTION, ROOT_OPTION
 from generator.errors import EXIT_CLEAN, EXIT_FINDINGS
 from generator.writer import unified_diff
 

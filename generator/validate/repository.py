@@ -10,16 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator import git
 from generator.api import Repository
 from generator.catalog.build import build_catalog
 from generator.catalog.component_checks import component_findings
 from generator.catalog.load import catalog_findings, read_text, rendered_findings
 from generator.catalog.model import Catalog
 from generator.catalog.rules import CATALOG_RULES
-from generator.changes import changed_pairs
 from generator.constants import APPS_DIR, BASE_DIR, NAMESPACE_DIR, OVERLAYS_DIR
 from generator.finding import Finding, has_errors
+from generator.gitops import git
+from generator.gitops.changes import changed_pairs
 from generator.kustomize import Build, build_all
 from generator.manifest_yaml import load_manifests
 from generator.render import render
@@ -29,9 +29,9 @@ from generator.rules import MANIFEST_RULES
 from generator.rules.argocd import ARGOCD_RULES, Built
 from generator.rules.promotion import PROMOTION_RULES, promotion_findings
 from generator.rules.tree import TREE_RULES, tree_findings
-from generator.sourcemap import Files
-from generator.validate_argocd import argocd_manifests, check_applications, source_paths
-from generator.validate_built import BuiltFolder, check_environment, load_build
+from generator.validate.argocd import argocd_manifests, check_applications, source_paths
+from generator.validate.built import BuiltFolder, check_environment, load_build
+from generator.validate.sourcemap import Files
 from generator.writer import plan
 from generator.yamlio import load_located
 
@@ -74,7 +74,7 @@ def validate(
     changed_since: str | None = None,
 ) -> Validation:
     """Check the repository. `changed_since` (a git revision) limits the work to what the
-    change since then touches (see generator.changes), and the promotion rules then check
+    change since then touches (see generator.gitops.changes), and the promotion rules then check
     only the versions that differ from it; `scope` names the pairs directly."""
     shown = repo.catalog_shown
     doc = load_located(read_text(repo.catalog_path, shown), shown)

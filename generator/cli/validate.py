@@ -8,11 +8,11 @@ from pathlib import Path
 import click
 
 from generator.api import Repository
-from generator.cli_errors import handles_errors
-from generator.cli_options import CATALOG_OPTION, FORMAT_OPTION, ROOT_OPTION
-from generator.cli_state import cli_state
+from generator.cli.errors import handles_errors
+from generator.cli.options import CATALOG_OPTION, FORMAT_OPTION, ROOT_OPTION
+from generator.cli.state import cli_state
 from generator.report import default_format, render
-from generator.validate import validate
+from generator.validate.repository import validate
 
 
 @click.command("validate")

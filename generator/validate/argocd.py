@@ -12,10 +12,10 @@ from typing import Any
 from generator.catalog.model import Catalog
 from generator.constants import ARGOCD_DIR
 from generator.finding import Finding
-from generator.lint import read_manifests, run_rules
 from generator.manifest import Manifest, get
 from generator.rule import ManifestRule, RuleContext
 from generator.rules.argocd import ArgoContext, Built, applications_and_projects, check_argocd
+from generator.validate.lint import read_manifests, run_rules
 
 _BRACES = re.compile(r"\{([^{}]*)\}")
 

@@ -11,11 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator import git
 from generator.catalog.load import catalog_from_text, read_text
 from generator.catalog.model import Catalog
 from generator.errors import FindingsError, GitopsgenError, RefusedError, UsageError
-from generator.promote_plan import PromoteRequest, PromotionPlan, commit_message, plan_promotion
+from generator.gitops import git
+from generator.gitops.promote_plan import (
+    PromoteRequest,
+    PromotionPlan,
+    commit_message,
+    plan_promotion,
+)
 from generator.render import render
 from generator.writer import Plan, apply, plan, write_atomic
 from generator.yamlio import set_scalars

@@ -11,12 +11,12 @@ from generator.catalog.model import App, Catalog, Environment
 from generator.constants import NAMESPACE_DIR
 from generator.finding import Finding, Position, Resource
 from generator.kustomize import Build
-from generator.lint import run_rules
 from generator.manifest import Manifest, NodePath
 from generator.manifest_yaml import load_manifests
 from generator.render.overlay import host
 from generator.rule import ManifestRule, RuleContext
-from generator.sourcemap import Files, SourceMap
+from generator.validate.lint import run_rules
+from generator.validate.sourcemap import Files, SourceMap
 
 BUILT = "#built"
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from generator.catalog.model import App, Catalog, Deployment, Environment
 from generator.errors import GitopsgenError, RefusedError, UsageError
 from generator.finding import Position
-from generator.imageref import split_version
+from generator.k8s.imageref import split_version
 from generator.manifest import NodePath
 from generator.semver import compare_versions
 

@@ -16,9 +16,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from generator.k8s.quantity import QuantityError, parse_quantity
+from generator.k8s.workloads import Container, mapping, namespace_of
 from generator.manifest import Manifest, get
-from generator.quantity import QuantityError, parse_quantity
-from generator.workloads import Container, mapping, namespace_of
 
 Amounts = dict[str, Fraction]
 SECTIONS = ("requests", "limits")

@@ -5,13 +5,13 @@ from __future__ import annotations
 import click
 
 from generator import __version__
-from generator.cli_diff import diff_command
-from generator.cli_generate import generate_command
-from generator.cli_lint import lint_command
-from generator.cli_promote import promote_command
-from generator.cli_rules import explain_command, rules_command
-from generator.cli_state import CliState
-from generator.cli_validate import validate_command
+from generator.cli.diff import diff_command
+from generator.cli.generate import generate_command
+from generator.cli.lint import lint_command
+from generator.cli.promote import promote_command
+from generator.cli.rules import explain_command, rules_command
+from generator.cli.state import CliState
+from generator.cli.validate import validate_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

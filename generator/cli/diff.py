@@ -7,8 +7,8 @@ from pathlib import Path
 import click
 
 from generator.api import Repository, diff
-from generator.cli_errors import handles_errors
-from generator.cli_options import CATALOG_OPTION, ROOT_OPTION
+from generator.cli.errors import handles_errors
+from generator.cli.options import CATALOG_OPTION, ROOT_OPTION
 from generator.errors import EXIT_CLEAN, InputError
 from generator.report import diff_markdown, diff_text
 

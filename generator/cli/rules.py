@@ -6,8 +6,8 @@ import difflib
 
 import click
 
-from generator.cli_errors import handles_errors
-from generator.cli_state import cli_state
+from generator.cli.errors import handles_errors
+from generator.cli.state import cli_state
 from generator.errors import EXIT_CLEAN, UsageError
 from generator.rule import Rule
 from generator.ruledocs import explain_text, rules_json, rules_markdown

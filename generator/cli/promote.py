@@ -7,10 +7,10 @@ from pathlib import Path
 import click
 
 from generator.api import Repository, promote
-from generator.cli_errors import handles_errors
-from generator.cli_options import CATALOG_OPTION, ROOT_OPTION
+from generator.cli.errors import handles_errors
+from generator.cli.options import CATALOG_OPTION, ROOT_OPTION
 from generator.errors import EXIT_CLEAN, UsageError
-from generator.promote_plan import PromoteRequest
+from generator.gitops.promote_plan import PromoteRequest
 
 
 @click.command("promote")

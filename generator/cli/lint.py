@@ -8,13 +8,13 @@ from pathlib import Path
 
 import click
 
-from generator.cli_errors import handles_errors
-from generator.cli_options import FORMAT_OPTION
-from generator.cli_state import cli_state
-from generator.lint import lint
+from generator.cli.errors import handles_errors
+from generator.cli.options import FORMAT_OPTION
+from generator.cli.state import cli_state
 from generator.report import default_format, render
 from generator.rule import RuleContext
 from generator.rules.examples import DEFAULT_KUBERNETES_VERSION
+from generator.validate.lint import lint
 
 LEVELS = ("baseline", "restricted")
 
