@@ -272,3 +272,104 @@ spec:
             "raise the limit",
         ),
     ]
+
+
+STORAGE = """\
+apiVersion: v1
+kind: ResourceQuota
+metadata:
+  name: quota
+spec:
+  hard:
+    requests.storage: 40Gi
+    persistentvolumeclaims: "4"
+    fast.storageclass.storage.k8s.io/requests.storage: 10Gi
+    fast.storageclass.storage.k8s.io/persistentvolumeclaims: "5"
+    slow.storageclass.storage.k8s.io/requests.storage: 1Gi
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata:
+  name: uploads
+spec:
+  accessModes: [ReadWriteOnce]
+  resources:
+    requests: {storage: 5Gi}
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: db
+spec:
+  replicas: 2
+  template:
+    spec:
+      containers:
+        - name: db
+  volumeClaimTemplates:
+    - metadata: {name: data}
+      spec:
+        storageClassName: fast
+        resources:
+          requests: {storage: 10Gi}
+    - metadata: {name: wal}
+      spec:
+        resources:
+          requests: {storage: 2Gi}
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: db
+spec:
+  scaleTargetRef: {kind: StatefulSet, name: db}
+  maxReplicas: 3
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata:
+  name: elsewhere
+  namespace: other
+spec:
+  resources:
+    requests: {storage: 100Gi}
+"""
+
+
+def test_storage_quota_counts_claims_and_claim_templates_per_replica():
+    manifests = load_manifests(STORAGE, "prod/all.yaml")
+    resource = Resource("ResourceQuota", "quota", "prod")
+
+    def finding(line, message):
+        return Finding(
+            "quota-exceeded",
+            Severity.ERROR,
+            message,
+            Position("prod/all.yaml", line, 5),
+            resource,
+            "prod",
+        )
+
+    # db's claims outlive a scale-down: 3 (HPA max) pods x 2 templates; the claim without a
+    # storageClassName counts only towards the totals; the other namespace's claim not at all.
+    assert list(check_exceeded(manifests, CTX)) == [
+        finding(
+            7,
+            "requests.storage 41Gi exceeds the quota 40Gi (StatefulSet db claim data 3 (HPA "
+            "max) x 10Gi = 30Gi, StatefulSet db claim wal 3 (HPA max) x 2Gi = 6Gi, "
+            "PersistentVolumeClaim uploads 1 x 5Gi = 5Gi); lower replicas or claim sizes, or "
+            "raise the quota",
+        ),
+        finding(
+            8,
+            "persistentvolumeclaims 7 exceeds the quota 4 (StatefulSet db claim data 3 (HPA "
+            "max) claims, StatefulSet db claim wal 3 (HPA max) claims, PersistentVolumeClaim "
+            "uploads 1 claim); lower replicas or claims, or raise the quota",
+        ),
+        finding(
+            9,
+            "fast.storageclass.storage.k8s.io/requests.storage 30Gi exceeds the quota 10Gi "
+            "(StatefulSet db claim data 3 (HPA max) x 10Gi = 30Gi); lower replicas or claim "
+            "sizes, or raise the quota",
+        ),
+    ]

@@ -1,10 +1,10 @@
 """What the workloads of a namespace take from its ResourceQuota, workload by workload.
 
 Per workload: pods = replicas (or the autoscaler's maxReplicas when one targets it) plus the
-rolling-update surge (see `generator.workloads.surge`); each pod takes the pod's effective
+rolling-update surge (see `generator.k8s.workloads.surge`); each pod takes the pod's effective
 requests and limits (init containers and LimitRange defaults included, see
 `generator.k8s.pod_resources`). DaemonSets are left out: their pod count is the node count,
-which the manifests do not know.
+which the manifests do not know. Claims and storage are counted in `quota_storage`.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from generator.k8s.pod_resources import (
     pod_amounts,
 )
 from generator.k8s.quantity import format_quantity
-from generator.k8s.workloads import Workload, containers, count, surge, workloads
-from generator.manifest import Manifest, get
+from generator.k8s.workloads import Workload, containers, scaled_count, surge, workloads
+from generator.manifest import Manifest
 
 # quota key -> (section, resource); "pods" counts pods
 QUOTA_KEYS: dict[str, tuple[str, str]] = {
@@ -76,10 +76,7 @@ def usage_of(workload: Workload, limits: ContainerLimits | None) -> Usage | None
     """The workload's share of a quota; None when its pod count is unknown (DaemonSet)."""
     if workload.replicas is None:
         return None
-    base, from_hpa = workload.replicas, False
-    if workload.hpa is not None:
-        maximum = get(workload.hpa.obj, "spec", "maxReplicas")
-        base, from_hpa = count(maximum, base), isinstance(maximum, int)
+    base, from_hpa = scaled_count(workload)
     pod_containers = containers(workload.manifest)
     return Usage(
         workload=workload,

@@ -138,6 +138,15 @@ class Workload:
         return self.manifest.kind
 
 
+def scaled_count(workload: Workload) -> tuple[int, bool]:
+    """(pods at most, whether that is the autoscaler's maxReplicas) of a counted workload."""
+    base = workload.replicas if workload.replicas is not None else 0
+    if workload.hpa is None:
+        return base, False
+    maximum = get(workload.hpa.obj, "spec", "maxReplicas")
+    return count(maximum, base), isinstance(maximum, int) and not isinstance(maximum, bool)
+
+
 def hpa_target(hpa: Manifest, default_namespace: str | None) -> tuple[str, str, str]:
     """(namespace, kind, name) an autoscaler scales."""
     ref = mapping(get(hpa.obj, "spec", "scaleTargetRef"))

@@ -12,6 +12,14 @@ from collections.abc import Iterator, Sequence
 from generator.finding import Finding, Severity
 from generator.k8s.pod_resources import SECTIONS, ContainerLimits, Value, effective, limit_ranges
 from generator.k8s.quantity import QuantityError, format_quantity, parse_quantity
+from generator.k8s.quota_storage import (
+    CLAIMS,
+    claims_by_namespace,
+    format_storage_amount,
+    is_storage_key,
+    split_key,
+    storage_breakdown,
+)
 from generator.k8s.quota_usage import PODS, QUOTA_KEYS, breakdown, format_amount, usage_by_namespace
 from generator.k8s.workloads import (
     Container,
@@ -35,8 +43,12 @@ EXCEEDED = Rule(
         "and for StatefulSets) times the pod's effective requests and limits, LimitRange "
         "defaults included. The sums for requests.cpu, requests.memory (and the cpu and "
         "memory aliases), limits.cpu, limits.memory and pods must stay within spec.hard, or "
-        "a rollout stalls when the quota refuses new pods. Quotas with scopes are not "
-        "evaluated; DaemonSets are not counted (their pod count is the node count)."
+        "a rollout stalls when the quota refuses new pods. Storage counts too: each "
+        "PersistentVolumeClaim, and each StatefulSet volumeClaimTemplate once per replica "
+        "(HPA max), against persistentvolumeclaims and requests.storage, and against their "
+        "per-class forms (<class>.storageclass.storage.k8s.io/...) for claims that name "
+        "that storageClassName. Quotas with scopes are not evaluated; DaemonSets are not "
+        "counted (their pod count is the node count)."
     ),
 )
 
@@ -55,30 +67,40 @@ _ADVICE = {
     "requests": "lower replicas or requests, or raise the quota",
     "limits": "lower replicas or limits, or raise the quota",
     PODS: "lower replicas, or raise the quota",
+    CLAIMS: "lower replicas or claims, or raise the quota",
+    "requests.storage": "lower replicas or claim sizes, or raise the quota",
 }
 
 
 def check_exceeded(manifests: Sequence[Manifest], ctx: RuleContext) -> Iterator[Finding]:
     usages = usage_by_namespace(manifests, ctx.namespace)
+    claims = claims_by_namespace(manifests, ctx.namespace)
     for quota in manifests:
         spec = mapping(quota.obj.get("spec"))
         if quota.kind != "ResourceQuota" or "scopes" in spec or "scopeSelector" in spec:
             continue
         namespace = namespace_of(quota, ctx.namespace)
         for key, raw in mapping(spec.get("hard")).items():
-            if key != PODS and key not in QUOTA_KEYS:
+            storage = is_storage_key(key)
+            if key != PODS and key not in QUOTA_KEYS and not storage:
                 continue
             try:
                 hard = parse_quantity(raw)
             except QuantityError:
                 continue
-            total, parts = breakdown(key, usages.get(namespace, []))
+            if storage:
+                total, parts = storage_breakdown(key, claims.get(namespace, []))
+                advice = _ADVICE[split_key(key)[0]]
+                amount = format_storage_amount(key, total)
+                limit = format_storage_amount(key, hard)
+            else:
+                total, parts = breakdown(key, usages.get(namespace, []))
+                advice = _ADVICE[PODS if key == PODS else QUOTA_KEYS[key][0]]
+                amount, limit = format_amount(key, total), format_amount(key, hard)
             if total <= hard:
                 continue
-            advice = _ADVICE[PODS if key == PODS else QUOTA_KEYS[key][0]]
             yield EXCEEDED.finding(
-                f"{key} {format_amount(key, total)} exceeds the quota "
-                f"{format_amount(key, hard)} ({parts}); {advice}",
+                f"{key} {amount} exceeds the quota {limit} ({parts}); {advice}",
                 quota.position("spec", "hard", key),
                 resource_of(quota, ctx.namespace),
                 ctx.environment,
