@@ -13,9 +13,10 @@ from generator.catalog import rules
 from generator.catalog.build import volume_name
 from generator.catalog.checks import _section
 from generator.catalog.names import is_dns_label
-from generator.catalog.values import app_values, declared, running, where
+from generator.catalog.values import app_values, declared, in_environment, running, where
 from generator.catalog.versions import version_finding
 from generator.finding import Finding, Position
+from generator.manifest import NodePath
 from generator.yamlio import Located
 
 PORT_NAME = re.compile(r"^(?=.*[a-z])(?!.*--)[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
@@ -101,16 +102,27 @@ def _who(owner: tuple[str, ...]) -> str:
     return f"{'sidecar' if owner[0] == 'sidecars' else 'init container'} '{owner[1]}'"
 
 
+def _own_env(doc: Located, app: str, env: str, *fields: NodePath) -> str | None:
+    """`env` when the environment itself writes one of `fields`; None when the app (or the
+    defaults) writes them all, so that they clash wherever the app runs."""
+    return env if in_environment(doc, app, env, *fields) else None
+
+
+def _in(env: str | None) -> str:
+    return f" in '{env}'" if env else ""
+
+
 def check_env(doc: Located) -> Iterator[Finding]:
     for app, env, values in running(doc):
         shared = {**dict.fromkeys(values.get("config") or {}, "config")}
         shared.update(dict.fromkeys(values.get("secrets") or {}, "secrets"))
         clash = set(values.get("config") or {}) & set(values.get("secrets") or {})
         for name in sorted(clash):
+            own = _own_env(doc, app, env, ("config", name), ("secrets", name))
             yield rules.ENV_CONFLICT.finding(
-                f"app '{app}' defines '{name}' in both `config` and `secrets` in '{env}'; keep one",
+                f"app '{app}' defines '{name}' in both `config` and `secrets`{_in(own)}; keep one",
                 where(doc, app, env, "secrets", name),
-                environment=env,
+                environment=own,
             )
         for name in values.get("config") or {}:
             if not ENV_NAME.match(str(name)):
@@ -132,12 +144,13 @@ def check_env(doc: Located) -> Iterator[Finding]:
                         environment=env,
                     )
                 elif name in shared and not own_image:
+                    own = _own_env(doc, app, env, at, (shared[name], name))
                     yield rules.ENV_CONFLICT.finding(
                         f"app '{app}' defines '{name}' in the `env` of {_who(owner)} and in "
-                        f"`{shared[name]}` in '{env}'; keep one (env holds references, config "
+                        f"`{shared[name]}`{_in(own)}; keep one (env holds references, config "
                         "settings, secrets store keys)",
                         where(doc, app, env, *at),
-                        environment=env,
+                        environment=own,
                     )
 
 

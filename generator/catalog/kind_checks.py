@@ -9,7 +9,7 @@ from generator.catalog import rules
 from generator.catalog.checks import _section
 from generator.catalog.cron import cron_problem
 from generator.catalog.model import BATCH_KINDS, CRONJOB_FIELDS, SCALED_KINDS
-from generator.catalog.values import running, where, written
+from generator.catalog.values import in_environment, running, where, written
 from generator.finding import Finding
 from generator.yamlio import Located
 
@@ -117,22 +117,35 @@ def _job_values(
         )
 
 
-def _schedule(doc: Located, app: str, env: str, values: dict[str, Any]) -> Iterator[Finding]:
-    schedule = values.get("schedule")
-    if schedule is None:
+def _schedules(doc: Located, app: str, envs: list[tuple[str, dict[str, Any]]]) -> Iterator[Finding]:
+    """The schedule of a CronJob in each environment it runs in; one finding at the app when
+    none of them has one."""
+    if all(values.get("schedule") is None for _, values in envs):
         yield rules.SCHEDULE.finding(
-            f"CronJob '{app}' has no schedule in '{env}'; set `schedule` (e.g. \"30 3 * * *\")",
-            doc.position(("apps", app, "environments", env), key=True),
-            environment=env,
+            f"CronJob '{app}' has no schedule; set `schedule` (e.g. \"30 3 * * *\")",
+            doc.position(("apps", app), key=True),
         )
         return
-    problem = cron_problem(str(schedule))
-    if problem:
-        yield rules.SCHEDULE.finding(
-            f"schedule '{schedule}' of CronJob '{app}' in '{env}': {problem}",
-            where(doc, app, env, "schedule"),
-            environment=env,
-        )
+    for env, values in envs:
+        schedule = values.get("schedule")
+        if schedule is None:
+            yield rules.SCHEDULE.finding(
+                f"CronJob '{app}' has no schedule in '{env}'; set `schedule` (e.g. \"30 3 * * *\")",
+                doc.position(("apps", app, "environments", env), key=True),
+                environment=env,
+            )
+            continue
+        problem = cron_problem(str(schedule))
+        if problem:
+            # A schedule written at the app is wrong wherever the app runs: name no environment.
+            own = in_environment(doc, app, env, ("schedule",))
+            yield rules.SCHEDULE.finding(
+                f"schedule '{schedule}' of CronJob '{app}'"
+                + (f" in '{env}'" if own else "")
+                + f": {problem}",
+                where(doc, app, env, "schedule"),
+                environment=env if own else None,
+            )
 
 
 def check_kinds(doc: Located) -> Iterator[Finding]:
@@ -143,8 +156,11 @@ def check_kinds(doc: Located) -> Iterator[Finding]:
         yield from _env_fields(doc, app, kind, None)
         for env in spec["environments"]:
             yield from _env_fields(doc, app, kind, env)
+    cronjobs: dict[str, list[tuple[str, dict[str, Any]]]] = {}
     for app, env, values in running(doc):
         kind = _kind(apps[app])
         yield from _job_values(doc, app, kind, env, values)
         if kind == "CronJob":
-            yield from _schedule(doc, app, env, values)
+            cronjobs.setdefault(app, []).append((env, values))
+    for app, envs in cronjobs.items():
+        yield from _schedules(doc, app, envs)

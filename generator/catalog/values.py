@@ -48,6 +48,13 @@ def written(doc: Located, app: str, env: str | None, *field: Any) -> NodePath | 
     return None
 
 
+def in_environment(doc: Located, app: str, env: str, *fields: NodePath) -> bool:
+    """Whether the environment itself writes one of `fields`; else each comes from the app or
+    the defaults, the same wherever the app runs."""
+    at_env = ("apps", app, "environments", env)
+    return any((written(doc, app, env, *field) or ())[:4] == at_env for field in fields)
+
+
 def where(doc: Located, app: str, env: str | None, *field: Any) -> Position:
     """Where `field` is written (see `written`), else the app's key."""
     at = written(doc, app, env, *field)
