@@ -11,7 +11,7 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from generator.cli import main
+from generator.cli.main import main
 from tests.gitrepo import commit_all, init
 from tests.helpers import ROOT, snapshot
 
