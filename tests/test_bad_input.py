@@ -118,7 +118,21 @@ CASES = {
         edit(after(WEB, "    securityContext: {runAsUser: 0}")),
         1,
         "catalog.yaml:39:23: error: in 'prod': pod sets securityContext.runAsUser: 0 (root); "
-        "use a non-zero user id (pod-security-run-as-user)",
+        "use a non-zero user id (pod-security-run-as-user)\n"
+        "catalog.yaml:39:23: error: in 'dev' and 'prod': container 'web' of Deployment web runs "
+        "as user 0 under runAsNonRoot: true, which the kubelet refuses to start; set a non-zero "
+        "runAsUser, or runAsNonRoot: false where the Pod Security level allows root "
+        "(workload-non-root-user)",
+        "2 errors, 0 warnings in 1 file",
+    ),
+    # 1b. root in baseline dev without saying runAsNonRoot: false: a pod that never starts
+    "run-as-root-without-run-as-non-root-false": (
+        edit(after(WEB_DEV, "        securityContext: {runAsUser: 0}")),
+        1,
+        "catalog.yaml:42:27: error: in 'dev': container 'web' of Deployment web runs as user 0 "
+        "under runAsNonRoot: true, which the kubelet refuses to start; set a non-zero "
+        "runAsUser, or runAsNonRoot: false where the Pod Security level allows root "
+        "(workload-non-root-user)",
         "1 error, 0 warnings in 1 file",
     ),
     # 2. SYS_ADMIN: outside baseline's default set (dev and prod) and restricted's one (prod)

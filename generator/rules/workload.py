@@ -12,8 +12,15 @@ from typing import Any
 from generator.finding import Finding, Severity
 from generator.k8s.pod_resources import SECTIONS, effective, limit_ranges
 from generator.k8s.quantity import QuantityError, parse_quantity
-from generator.k8s.workloads import BATCH_KINDS, containers, mapping, resource_of, workloads
-from generator.manifest import Manifest
+from generator.k8s.workloads import (
+    BATCH_KINDS,
+    containers,
+    mapping,
+    pod_spec_path,
+    resource_of,
+    workloads,
+)
+from generator.manifest import Manifest, get
 from generator.rule import ManifestRule, Rule, RuleContext
 from generator.rules.workload_scaling import DISRUPTION_BUDGET, HPA, MIN_REPLICAS
 
@@ -53,6 +60,18 @@ READ_ONLY_ROOT = Rule(
         "configuration. Pod Security allows it, so this is a warning; mount an emptyDir where "
         "the process writes (the catalog's `writablePaths` or `volumes`) and set "
         "`readOnlyRootFilesystem: true`."
+    ),
+)
+
+NON_ROOT_USER = Rule(
+    id="workload-non-root-user",
+    severity=Severity.ERROR,
+    summary="No container runs as user 0 under runAsNonRoot: true.",
+    description=(
+        "The kubelet refuses to start a container whose runAsNonRoot is true (its own, else "
+        "the pod's) while its runAsUser (its own, else the pod's) is 0, so the pod never "
+        "runs although the API server accepts it. Set a non-zero runAsUser, or runAsNonRoot: "
+        "false where the namespace's Pod Security level allows root (baseline, privileged)."
     ),
 )
 
@@ -131,6 +150,30 @@ def check_read_only_root(manifests: Sequence[Manifest], ctx: RuleContext) -> Ite
             )
 
 
+def check_non_root_user(manifests: Sequence[Manifest], ctx: RuleContext) -> Iterator[Finding]:
+    for workload in workloads(manifests, ctx.namespace):
+        manifest = workload.manifest
+        spec_path = pod_spec_path(manifest)
+        if spec_path is None:
+            continue
+        pod = mapping(mapping(get(manifest.obj, *spec_path)).get("securityContext"))
+        for container in containers(manifest):
+            own = mapping(container.obj.get("securityContext"))
+            user_at = container.path if "runAsUser" in own else spec_path
+            user = own.get("runAsUser", pod.get("runAsUser"))
+            if own.get("runAsNonRoot", pod.get("runAsNonRoot")) is not True or user != 0:
+                continue
+            yield NON_ROOT_USER.finding(
+                f"container '{container.name}' of {workload.kind} {workload.name} runs as user "
+                "0 under runAsNonRoot: true, which the kubelet refuses to start; set a "
+                "non-zero runAsUser, or runAsNonRoot: false where the Pod Security level "
+                "allows root",
+                manifest.position(*user_at, "securityContext", "runAsUser"),
+                resource_of(manifest, ctx.namespace),
+                ctx.environment,
+            )
+
+
 def check_resources(manifests: Sequence[Manifest], ctx: RuleContext) -> Iterator[Finding]:
     defaults = limit_ranges(manifests, ctx.namespace)
     for workload in workloads(manifests, ctx.namespace):
@@ -173,6 +216,7 @@ RULES: tuple[ManifestRule, ...] = (
     ManifestRule(PROBES, check_probes),
     ManifestRule(LIVENESS, check_liveness),
     ManifestRule(READ_ONLY_ROOT, check_read_only_root),
+    ManifestRule(NON_ROOT_USER, check_non_root_user),
     ManifestRule(RESOURCES_RULE, check_resources),
     MIN_REPLICAS,
     DISRUPTION_BUDGET,
