@@ -9,8 +9,10 @@ import subprocess
 import sys
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
+from generator import kustomize
 from generator.cli.main import main
 from tests.gitrepo import commit_all, init
 from tests.helpers import ROOT, snapshot
@@ -368,3 +370,39 @@ def test_bad_input_from_a_shell(case, repo):
         assert done.returncode == code
         assert (done.stdout, done.stderr) == want
     assert snapshot(repo) == {**before, "catalog.yaml": text.encode()}
+
+
+def test_root_where_allowed_keeps_its_sidecars_non_root(repo):
+    """Root said so on purpose in baseline dev: the app container runs as 0, and a sidecar
+    that names no user of its own gets the default non-root user, so the kubelet starts both;
+    generate and validate accept it."""
+    exporter = [line.replace("http", "metrics") for line in EXPORTER if "readiness" not in line]
+    text = edit(
+        after(WEB, *exporter),
+        after(WEB_DEV, "        securityContext: {runAsUser: 0, runAsNonRoot: false}"),
+    )
+    (repo / "catalog.yaml").write_text(text)
+    assert invoke("generate", "--root", str(repo)).exit_code == 0
+    validated = invoke("validate", "--root", str(repo))
+    assert (validated.exit_code, validated.stdout) == (0, "no problems in 30 files\n")
+    built = kustomize.build(repo / "overlays" / "dev" / "web")
+    assert built.error == ""
+    [deployment] = [o for o in yaml.safe_load_all(built.output) if o["kind"] == "Deployment"]
+    pod = deployment["spec"]["template"]["spec"]
+    contexts = {c["name"]: c["securityContext"] for c in pod["containers"]}
+    assert pod["securityContext"] == {
+        "runAsNonRoot": False,
+        "runAsUser": 0,
+        "seccompProfile": {"type": "RuntimeDefault"},
+    }
+    drop = {"allowPrivilegeEscalation": False, "capabilities": {"drop": ["ALL"]}}
+    assert contexts == {
+        "web": {**drop, "readOnlyRootFilesystem": True, "runAsNonRoot": False},
+        "exporter": {
+            **drop,
+            "readOnlyRootFilesystem": True,
+            "runAsNonRoot": True,
+            "runAsUser": 65532,
+            "runAsGroup": 65532,
+        },
+    }

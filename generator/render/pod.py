@@ -82,21 +82,26 @@ def pod_security(security: Security) -> dict[str, Any]:
 
 def container_security(security: Security, pod: Security | None) -> dict[str, Any]:
     """A container's context: the restricted defaults, with what the catalog relaxes. `pod` is
-    the pod's own identity (for the app container), None for a sidecar with its own."""
+    None for the app container (its identity is the pod's); for a sidecar or init container
+    it is the pod's identity, which the container's own overrides. A container that says
+    nothing of its own runs as non-root: under a pod whose user is root or unknown
+    (runAsNonRoot false) it gets the default user, so the kubelet can start it."""
     capabilities: dict[str, Any] = {"drop": ["ALL"]}
     if security.capabilities_add:
         capabilities["add"] = list(security.capabilities_add)
+    non_root = run_as_non_root(security)
     spec: dict[str, Any] = {
         "allowPrivilegeEscalation": False,
         "capabilities": capabilities,
         "readOnlyRootFilesystem": security.read_only_root_filesystem is not False,
-        "runAsNonRoot": run_as_non_root(pod or security),
+        "runAsNonRoot": non_root,
     }
-    if pod is None:
-        for key, value in (
-            ("runAsUser", security.run_as_user),
-            ("runAsGroup", security.run_as_group),
-        ):
+    if pod is not None:
+        user, group = security.run_as_user, security.run_as_group
+        if non_root and user is None and not run_as_non_root(pod) and pod.run_as_user in (None, 0):
+            user = c.DEFAULT_RUN_AS_USER
+            group = c.DEFAULT_RUN_AS_USER if group is None else group
+        for key, value in (("runAsUser", user), ("runAsGroup", group)):
             if value is not None:
                 spec[key] = value
         if security.seccomp_profile:
@@ -163,12 +168,14 @@ def app_container(app: App, values: Workload, env_from: list[dict[str, Any]]) ->
         spec["env"] = _env(values.env)
     spec["resources"] = resources(values.resources)
     spec.update(_probes(values.probes, app.ports))
-    spec["securityContext"] = container_security(values.security, values.security)
+    spec["securityContext"] = container_security(values.security, None)
     spec["volumeMounts"] = _mounts([*writable_volumes(app, values), *values.volumes])
     return spec
 
 
-def extra_container(app: App, container: Container, env_from: list[dict[str, Any]]) -> Any:
+def extra_container(
+    app: App, container: Container, env_from: list[dict[str, Any]], pod: Security
+) -> Any:
     spec = _body(container.name, container.image or app.image, container.command, container.args)
     if container.ports:
         spec["ports"] = _ports(container.ports)
@@ -178,7 +185,7 @@ def extra_container(app: App, container: Container, env_from: list[dict[str, Any
         spec["env"] = _env(container.env)
     spec["resources"] = resources(container.resources)
     spec.update(_probes(container.probes, container.ports))
-    spec["securityContext"] = container_security(container.security, None)
+    spec["securityContext"] = container_security(container.security, pod)
     mounts = [Volume(c.TMP_VOLUME, "/tmp", "emptyDir"), *container.volumes]
     if any(v.mount_path.rstrip("/") == "/tmp" for v in container.volumes):
         mounts = list(container.volumes)
@@ -203,13 +210,13 @@ def containers(app: App, values: Workload) -> list[dict[str, Any]]:
     sources = env_from(app, has_config(app))
     return [
         app_container(app, values, sources),
-        *(extra_container(app, s, sources) for s in values.sidecars),
+        *(extra_container(app, s, sources, values.security) for s in values.sidecars),
     ]
 
 
 def init_containers(app: App, values: Workload) -> list[dict[str, Any]]:
     sources = env_from(app, has_config(app))
-    return [extra_container(app, s, sources) for s in values.init_containers]
+    return [extra_container(app, s, sources, values.security) for s in values.init_containers]
 
 
 def _volume_source(
