@@ -271,7 +271,10 @@ def test_a_catalog_change_that_renders_the_same_builds_nothing(tmp_path):
     [
         ("nope", "does not exist in {root}; pass a branch, tag or commit id that does"),
         ("HEAD~1", "does not exist in {root}; pass a branch, tag or commit id that does"),
-        ("HEAD^{tree}", "is not a commit in {root}; pass a branch, tag or commit id"),
+        (
+            "HEAD^{tree}",
+            "is not a commit in {root} (it names a tree); pass a branch, tag or commit id",
+        ),
     ],
 )
 def test_a_bad_revision_is_exit_2(tmp_path, rev, why):

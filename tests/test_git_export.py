@@ -45,7 +45,8 @@ def test_resolve_commit_and_top(tmp_path):
     with pytest.raises(UsageError) as caught:
         adapter.resolve_commit(root, "HEAD:sub")
     assert str(caught.value) == (
-        f"error: git revision 'HEAD:sub' is not a commit in {root}; pass a branch, tag or commit id"
+        f"error: git revision 'HEAD:sub' is not a commit in {root} (it names a tree); "
+        "pass a branch, tag or commit id"
     )
 
 

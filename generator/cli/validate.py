@@ -42,7 +42,7 @@ def validate_command(
     is used outside a git repository).
     """
     repo = Repository.at(root, catalog)
-    since = base or ("HEAD" if changed else None)
+    since = ("HEAD" if changed else None) if base is None else base
     result = validate(repo, rules=cli_state().manifest_rules, changed_since=since).result
     click.echo(render(result, fmt or default_format(os.environ)), nl=False)
     return result.exit_code

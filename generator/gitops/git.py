@@ -11,7 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import git
-from git.exc import BadName, GitCommandError, InvalidGitRepositoryError, NoSuchPathError
+from git.exc import (
+    BadName,
+    BadObject,
+    GitCommandError,
+    InvalidGitRepositoryError,
+    NoSuchPathError,
+)
 
 from generator.errors import UsageError
 
@@ -46,18 +52,34 @@ def _open(root: Path) -> git.Repo:
 
 
 def _commit(repo: git.Repo, rev: str) -> git.Commit:
+    where = repo.working_tree_dir
+    if not rev.strip() or rev.startswith("-"):
+        raise UsageError(
+            f"git revision '{rev}' is not a revision name; pass a branch, tag or commit id"
+        )
     try:
-        return repo.commit(rev)
-    except BadName:
+        kind = str(repo.git.cat_file("-t", rev))  # git itself: also fails for a missing object
+    except (BadName, BadObject, IndexError, GitCommandError, ValueError):
+        shallow = Path(repo.git_dir, "shallow").exists()
+        hint = (
+            "this clone is shallow: fetch more history (git fetch --unshallow) or pass a "
+            "revision inside it"
+            if shallow
+            else "pass a branch, tag or commit id that does"
+        )
+        raise UsageError(f"git revision '{rev}' does not exist in {where}; {hint}") from None
+    if kind not in ("commit", "tag"):
         raise UsageError(
-            f"git revision '{rev}' does not exist in {repo.working_tree_dir}; "
-            "pass a branch, tag or commit id that does"
-        ) from None
-    except ValueError:  # names a tree or a blob
-        raise UsageError(
-            f"git revision '{rev}' is not a commit in {repo.working_tree_dir}; "
+            f"git revision '{rev}' is not a commit in {where} (it names a {kind}); "
             "pass a branch, tag or commit id"
+        )
+    try:
+        commit = repo.commit(rev)
+    except ValueError:  # a tag of a tree or a blob
+        raise UsageError(
+            f"git revision '{rev}' is not a commit in {where}; pass a branch, tag or commit id"
         ) from None
+    return commit
 
 
 def relative(root: Path, path: Path) -> str:
