@@ -1,32 +1,49 @@
-"""The click command line: parses, calls the API, picks a reporter, returns an exit code."""
+"""The click command line: parses, calls the API, picks a reporter, returns an exit code.
+
+Each command's module is imported only when that command runs (or `--help` lists them), so
+`gitopsgen --version` and a single command pay only for what they use.
+"""
 
 from __future__ import annotations
+
+import importlib
 
 import click
 
 from generator import __version__
-from generator.cli.diff import diff_command
-from generator.cli.generate import generate_command
-from generator.cli.lint import lint_command
-from generator.cli.promote import promote_command
-from generator.cli.rules import explain_command, rules_command
 from generator.cli.state import CliState
-from generator.cli.validate import validate_command
+
+# command name -> (module, attribute) of its click command
+COMMANDS: dict[str, tuple[str, str]] = {
+    "generate": ("generator.cli.generate", "generate_command"),
+    "validate": ("generator.cli.validate", "validate_command"),
+    "lint": ("generator.cli.lint", "lint_command"),
+    "promote": ("generator.cli.promote", "promote_command"),
+    "diff": ("generator.cli.diff", "diff_command"),
+    "rules": ("generator.cli.rules", "rules_command"),
+    "explain": ("generator.cli.rules", "explain_command"),
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A group whose commands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in COMMANDS and cmd_name not in self.commands:
+            module, attribute = COMMANDS[cmd_name]
+            command = getattr(importlib.import_module(module), attribute)
+            assert isinstance(command, click.Command)
+            self.add_command(command, cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="gitopsgen")
 @click.option("--debug", is_flag=True, help="Show the traceback of an internal error.")
 @click.pass_context
 def main(ctx: click.Context, debug: bool) -> None:
     """Generate and validate a Kustomize + Argo CD GitOps tree from catalog.yaml."""
     ctx.ensure_object(CliState).debug = debug
-
-
-main.add_command(generate_command)
-main.add_command(validate_command)
-main.add_command(lint_command)
-main.add_command(promote_command)
-main.add_command(diff_command)
-main.add_command(rules_command)
-main.add_command(explain_command)
