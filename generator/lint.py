@@ -60,8 +60,12 @@ def expand(paths: Sequence[Path]) -> list[str]:
     return list(files)
 
 
-def read_manifests(path: str, limits: Limits = MANIFESTS) -> list[Manifest]:
-    return load_manifests(read_text(Path(path), path, "check the path", limits), path, limits)
+def read_manifests(
+    path: str, limits: Limits = MANIFESTS, shown: str | None = None
+) -> list[Manifest]:
+    """The manifests of the file at `path`, positions (and errors) named after `shown`."""
+    shown = shown or path
+    return load_manifests(read_text(Path(path), shown, "check the path", limits), shown, limits)
 
 
 def run_rules(

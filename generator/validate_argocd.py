@@ -31,9 +31,7 @@ def argocd_manifests(root: Path, limits: Limits = MANIFESTS) -> list[Manifest]:
 
 
 def read_manifests_at(root: Path, path: Path, limits: Limits = MANIFESTS) -> list[Manifest]:
-    shown = path.relative_to(root).as_posix()
-    found = read_manifests(str(path), limits)
-    return [Manifest(shown, m.obj, m.positions, m.document) for m in found]
+    return read_manifests(str(path), limits, path.relative_to(root).as_posix())
 
 
 def source_paths(applications: Sequence[Manifest]) -> list[str]:
