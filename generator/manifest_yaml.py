@@ -17,9 +17,10 @@ import yaml
 
 from generator.errors import InputError
 from generator.finding import Position
-from generator.limits import MANIFESTS, Limits, raise_hint
+from generator.limits import MANIFESTS, Limits
 from generator.manifest import Manifest, NodePath
-from generator.yamlbuild import Builder, Document, bad_character, check_lines
+from generator.yamlbuild import Builder, Document
+from generator.yamlrefusals import bad_character, check_lines, too_deep
 
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _CONSTRUCTORS = yaml.SafeLoader.yaml_constructors
@@ -35,11 +36,7 @@ def _parse_error(exc: yaml.YAMLError, text: str, path: str, limits: Limits) -> I
         line, column = _mark(mark) if mark else (1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
         if problem == "exceeded maximum nesting depth":  # libyaml's own limit, 1000
-            return InputError(
-                f"nesting deeper than {limits.depth} levels; flatten the data, "
-                f"{raise_hint('depth')}",
-                Position(path, line, column),
-            )
+            return too_deep(limits, Position(path, line, column))
         return InputError(
             f"YAML does not parse: {problem}; fix the syntax at this position",
             Position(path, line, column),

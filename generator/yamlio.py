@@ -27,7 +27,8 @@ from generator.errors import InputError
 from generator.finding import Position
 from generator.limits import CATALOG, Limits
 from generator.manifest import NodePath
-from generator.yamlbuild import Builder, Document, bad_character, check_lines
+from generator.yamlbuild import Builder, Document
+from generator.yamlrefusals import bad_character, check_lines
 
 
 @dataclass(frozen=True)
