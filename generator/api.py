@@ -14,20 +14,37 @@ from generator.gitops.diff import RenderedDiff, rendered_diff
 from generator.gitops.promote import Promotion
 from generator.gitops.promote import promote as promote_versions
 from generator.gitops.promote_plan import PromoteRequest
+from generator.limits import DEFAULTS, InputLimits
 from generator.render import render
 from generator.render.tree import Tree
 from generator.writer import Plan, apply, plan
+
+
+def _resolved(path: Path) -> Path:
+    """`path` with symbolic links resolved; a loop of links stays as given (absolute), for the
+    reader to report."""
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError):  # RuntimeError: Python before 3.13 on a loop
+        return path.absolute()
 
 
 @dataclass(frozen=True)
 class Repository:
     root: Path
     catalog_path: Path
+    limits: InputLimits = DEFAULTS  # how much YAML one file may hold
 
     @classmethod
-    def at(cls, root: Path | None = None, catalog: Path | None = None) -> Repository:
-        base = (root or Path.cwd()).resolve()
-        return cls(base, (catalog.resolve() if catalog else base / CATALOG_FILE))
+    def at(
+        cls,
+        root: Path | None = None,
+        catalog: Path | None = None,
+        limits: InputLimits | None = None,
+    ) -> Repository:
+        base = _resolved(root or Path.cwd())
+        path = _resolved(catalog) if catalog else base / CATALOG_FILE
+        return cls(base, path, limits or DEFAULTS)
 
     @property
     def catalog_shown(self) -> str:
@@ -44,7 +61,7 @@ class Generated:
 
 
 def load(repo: Repository) -> Catalog:
-    return load_catalog(repo.catalog_path, repo.catalog_shown, repo.root)
+    return load_catalog(repo.catalog_path, repo.catalog_shown, repo.root, repo.limits.catalog)
 
 
 def generate(repo: Repository, write: bool = True) -> Generated:
@@ -63,7 +80,9 @@ def generate(repo: Repository, write: bool = True) -> Generated:
 def promote(repo: Repository, request: PromoteRequest, branch: str | None = None) -> Promotion:
     """Move versions between environments in the catalog, in place, and regenerate the tree;
     with `branch`, commit both on that new branch. Nothing is written when refused."""
-    return promote_versions(repo.root, repo.catalog_path, repo.catalog_shown, request, branch)
+    return promote_versions(
+        repo.root, repo.catalog_path, repo.catalog_shown, request, branch, repo.limits.catalog
+    )
 
 
 def diff(repo: Repository, base: str) -> RenderedDiff:

@@ -1,112 +1,111 @@
 """Read Kubernetes YAML (many documents, List kinds) into `Manifest`s with node positions.
 
-PyYAML's C composer gives every node its mark; one walk turns nodes into plain
-data and a position table. Aliases are resolved by reference with a budget, so an
-alias bomb is refused instead of expanded, and duplicate keys are an error as the
-Kubernetes API server treats them.
+libyaml (PyYAML's C parser) parses; its events become plain data and a position table in
+generator.yamlbuild, under the manifests' limits (generator.limits): what is accepted and
+refused there (non-string and duplicate keys, tags outside the core schema, merge keys,
+alias bombs, depth) is the same for the catalog. Kubernetes reads YAML 1.1, and so does
+libyaml: `yes`, `on` and `012` are a boolean and an octal number here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 import yaml
 
 from generator.errors import InputError
 from generator.finding import Position
+from generator.limits import MANIFESTS, Limits
 from generator.manifest import Manifest, NodePath
+from generator.yamlbuild import Builder, Document
+from generator.yamlrefusals import bad_character, check_lines, too_deep
 
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-# Nodes that aliases may expand to in one file: real manifests use few aliases, an alias
-# bomb (billion laughs) needs billions; the budget refuses it in milliseconds.
-MAX_ALIASED_NODES = 100_000
+_CONSTRUCTORS = yaml.SafeLoader.yaml_constructors
 
 
-class _Walker:
-    def __init__(self, path: str) -> None:
-        self.path = path
-        self.aliased_nodes = 0
-        self.seen: set[int] = set()
-        self.constructor = yaml.constructor.SafeConstructor()
-
-    def error(self, node: yaml.Node, message: str) -> InputError:
-        mark = node.start_mark
-        return InputError(message, Position(self.path, mark.line + 1, mark.column + 1))
-
-    def walk(
-        self, node: yaml.Node, at: NodePath, positions: dict[NodePath, tuple[int, int]]
-    ) -> Any:
-        if id(node) in self.seen:
-            self.aliased_nodes += 1
-            if self.aliased_nodes > MAX_ALIASED_NODES:
-                raise self.error(
-                    node,
-                    f"aliases expand to more than {MAX_ALIASED_NODES} nodes (an alias bomb?); "
-                    "write the values out instead of aliasing them",
-                )
-        else:
-            self.seen.add(id(node))
-        positions.setdefault(at, (node.start_mark.line + 1, node.start_mark.column + 1))
-        if isinstance(node, yaml.MappingNode):
-            self.constructor.flatten_mapping(node)
-            result: dict[Any, Any] = {}
-            for key_node, value_node in node.value:
-                key = self.walk(key_node, (*at, "\0key"), {})
-                if not isinstance(key, str | int | float | bool) and key is not None:
-                    raise self.error(key_node, "a mapping key must be a scalar")
-                if key in result:
-                    raise self.error(
-                        key_node, f"duplicate key {key!r}; keep one of them (the API server would)"
-                    )
-                child = (*at, key if isinstance(key, str | int) else str(key))
-                positions[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-                result[key] = self.walk(value_node, child, positions)
-            return result
-        if isinstance(node, yaml.SequenceNode):
-            return [self.walk(item, (*at, i), positions) for i, item in enumerate(node.value)]
-        try:
-            return self.constructor.construct_object(node)
-        except yaml.YAMLError as exc:
-            raise self.error(node, f"cannot read value: {exc}") from None
+def _mark(mark: Any) -> tuple[int, int]:
+    return (mark.line + 1, mark.column + 1)
 
 
-def _compose(text: str, path: str) -> Iterator[yaml.Node]:
-    try:
-        yield from yaml.compose_all(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
+def _parse_error(exc: yaml.YAMLError, text: str, path: str, limits: Limits) -> InputError:
+    if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        line, column = _mark(mark) if mark else (1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
-        raise InputError(
+        if problem == "exceeded maximum nesting depth":  # libyaml's own limit, 1000
+            return too_deep(limits, Position(path, line, column))
+        return InputError(
             f"YAML does not parse: {problem}; fix the syntax at this position",
             Position(path, line, column),
-        ) from None
+        )
+    if isinstance(exc, yaml.reader.ReaderError):
+        # libyaml counts bytes of the UTF-8 text
+        before = text.encode("utf-8")[: exc.position].decode("utf-8", errors="ignore")
+        char = exc.character
+        return bad_character(path, before, char if isinstance(char, int) else ord(char[:1] or "?"))
+    return InputError(f"YAML does not parse: {exc}", Position(path))
+
+
+def load_documents(text: str, path: str, limits: Limits = MANIFESTS) -> list[Document]:
+    """Every document of `text` (empty ones too, as data None), read under `limits`."""
+    check_lines(text, path, limits)
+    loader = _Loader(text)
+
+    def construct(tag: str, value: str) -> Any:
+        return _CONSTRUCTORS[tag](loader, yaml.ScalarNode(tag, value))
+
+    # PyYAML's stubs leave these untyped
+    next_event: Callable[[], Any] = loader.get_event
+    resolve: Callable[[type[yaml.Node], str | None, Any], str] = loader.resolve
+    build = Builder(path, limits, construct, one_table=True)
+    documents: list[Document] = []
+    try:
+        while loader.check_event():
+            event = next_event()
+            kind = type(event)
+            if kind is yaml.ScalarEvent:
+                tag = event.tag
+                explicit = tag is not None and tag != "!"
+                if not explicit:
+                    tag = resolve(yaml.ScalarNode, event.value, event.implicit)
+                build.scalar(tag, event.value, explicit, event.anchor, _mark(event.start_mark))
+            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                node = yaml.MappingNode if kind is yaml.MappingStartEvent else yaml.SequenceNode
+                tag = event.tag
+                if tag is None or tag == "!":
+                    tag = resolve(node, None, event.implicit)
+                mapping = kind is yaml.MappingStartEvent
+                build.start(mapping, tag, event.anchor, _mark(event.start_mark))
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                build.end()
+            elif kind is yaml.AliasEvent:
+                build.alias(event.anchor, _mark(event.start_mark))
+            elif kind is yaml.DocumentStartEvent:
+                build.document(_mark(event.start_mark))
+            elif kind is yaml.DocumentEndEvent:
+                documents.append(build.end_document())
     except yaml.YAMLError as exc:
-        raise InputError(f"YAML does not parse: {exc}", Position(path)) from None
-
-
-def load_documents(text: str, path: str) -> list[tuple[Any, dict[NodePath, tuple[int, int]]]]:
-    """Every non-empty document of `text` as (plain data, positions)."""
-    walker = _Walker(path)
-    documents = []
-    for node in _compose(text, path):
-        positions: dict[NodePath, tuple[int, int]] = {}
-        data = walker.walk(node, (), positions)
-        if data is not None:
-            documents.append((data, positions))
+        raise _parse_error(exc, text, path, limits) from None
+    finally:
+        loader.dispose()
     return documents
 
 
-def _sub_positions(
-    positions: dict[NodePath, tuple[int, int]], prefix: NodePath
-) -> dict[NodePath, tuple[int, int]]:
-    n = len(prefix)
-    return {p[n:]: v for p, v in positions.items() if p[:n] == prefix}
+def _item_positions(
+    positions: dict[NodePath, tuple[int, int]],
+) -> defaultdict[int, dict[NodePath, tuple[int, int]]]:
+    """The positions under each `items[i]` of a List, relative to the item: one pass."""
+    found: defaultdict[int, dict[NodePath, tuple[int, int]]] = defaultdict(dict)
+    for path, at in positions.items():
+        if len(path) >= 2 and path[0] == "items" and isinstance(path[1], int):
+            found[path[1]][path[2:]] = at
+    return found
 
 
-def load_manifests(text: str, path: str) -> list[Manifest]:
+def load_manifests(text: str, path: str, limits: Limits = MANIFESTS) -> list[Manifest]:
     """Kubernetes objects of a YAML file; `kind: *List` documents are unpacked.
 
     Raises InputError for YAML that does not parse; a document that is not a mapping
@@ -114,21 +113,19 @@ def load_manifests(text: str, path: str) -> list[Manifest]:
     so the caller can report it as a finding.
     """
     manifests: list[Manifest] = []
-    for index, (data, positions) in enumerate(load_documents(text, path)):
+    documents = [d for d in load_documents(text, path, limits) if d.data is not None]
+    for index, document in enumerate(documents):
+        data, positions = document.data, document.values
         if (
             isinstance(data, dict)
             and isinstance(data.get("kind"), str)
             and data["kind"].endswith("List")
             and isinstance(data.get("items"), list)
         ):
+            items = _item_positions(positions)
             for i, item in enumerate(data["items"]):
                 manifests.append(
-                    Manifest(
-                        path,
-                        item if isinstance(item, dict) else {},
-                        _sub_positions(positions, ("items", i)),
-                        index,
-                    )
+                    Manifest(path, item if isinstance(item, dict) else {}, items[i], index)
                 )
             continue
         manifests.append(Manifest(path, data if isinstance(data, dict) else {}, positions, index))

@@ -1,4 +1,5 @@
-"""The one module that imports ruamel.yaml: the catalog as plain data plus node positions."""
+"""The one module that imports ruamel.yaml: the catalog as plain data plus node positions
+(read from ruamel's parse events by generator.yamlbuild), and scalar edits in place."""
 
 from __future__ import annotations
 
@@ -7,13 +8,27 @@ from dataclasses import dataclass
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import (
+    AliasEvent,
+    DocumentEndEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+)
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.reader import ReaderError
+from ruamel.yaml.tag import Tag
 
 from generator.errors import InputError
 from generator.finding import Position
+from generator.limits import CATALOG, Limits
 from generator.manifest import NodePath
+from generator.yamlbuild import Builder, Document
+from generator.yamlrefusals import bad_character, check_lines
 
 
 @dataclass(frozen=True)
@@ -52,84 +67,89 @@ class Located:
         return text[:end].strip()
 
 
-def _plain(
-    node: Any,
-    at: NodePath,
-    keys: dict[NodePath, tuple[int, int]],
-    values: dict[NodePath, tuple[int, int]],
-) -> Any:
-    if isinstance(node, CommentedMap):
-        result: dict[Any, Any] = {}
-        for key, value in node.items():
-            child = (*at, key if isinstance(key, str | int) else str(key))
-            line, column = node.lc.key(key)
-            keys[child] = (line + 1, column + 1)
-            vline, vcolumn = node.lc.value(key)
-            values[child] = (vline + 1, vcolumn + 1)
-            result[key] = _plain(value, child, keys, values)
-        return result
-    if isinstance(node, CommentedSeq):
-        items = []
-        for index, value in enumerate(node):
-            child = (*at, index)
-            line, column = node.lc.item(index)
-            values[child] = (line + 1, column + 1)
-            items.append(_plain(value, child, keys, values))
-        return items
-    if isinstance(node, bool | None):
-        return node
-    if isinstance(node, int):
-        return int(node)
-    if isinstance(node, float):
-        return float(node)
-    if isinstance(node, str):
-        return str(node)
-    return node
+def _mark(mark: Any) -> tuple[int, int]:
+    return (mark.line + 1, mark.column + 1)
 
 
-def load_located(text: str, path: str) -> Located:
-    """Parse one YAML document (YAML 1.2, duplicate keys refused) into plain data with positions."""
-    yaml = YAML(typ="rt")
+def _parse_error(exc: YAMLError, text: str, path: str) -> InputError:
+    if isinstance(exc, ReaderError) and isinstance(exc.character, int):
+        return bad_character(path, text[: exc.position], exc.character)
+    if not isinstance(exc, MarkedYAMLError):
+        return InputError(f"YAML does not parse: {exc}", Position(path))
+    mark = exc.problem_mark or exc.context_mark
+    line, column = _mark(mark) if mark else (1, 1)
+    problem = (exc.problem or exc.context or "invalid YAML").strip()
+    return InputError(
+        f"YAML does not parse: {problem}; fix the YAML syntax here", Position(path, line, column)
+    )
+
+
+def _read(text: str, path: str, limits: Limits) -> Document:
+    """The one document of `text` (data None when there is none), from ruamel's parse events
+    (YAML 1.2, its resolver and scalar constructors) through generator.yamlbuild."""
+    check_lines(text, path, limits)
+    yaml = YAML(typ="safe", pure=True)
+    constructor = yaml.constructor
+
+    constructors = type(constructor).yaml_constructors
+
+    def construct(tag: str, value: str) -> Any:
+        return constructors[tag](constructor, ScalarNode(Tag(suffix=tag), value))
+
+    build = Builder(path, limits, construct)
+    document = Document(None, {}, {})
+    resolve = yaml.resolver.resolve
     try:
-        tree = yaml.load(text)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = (exc.problem or exc.context or "invalid YAML").strip()
-        if problem.startswith("found duplicate key"):
-            problem = problem.split(" with value")[0]
-            remedy = "keep one of them"
-        else:
-            remedy = "fix the YAML syntax here"
-        raise InputError(
-            f"YAML does not parse: {problem}; {remedy}", Position(path, line, column)
-        ) from None
+        for event in yaml.parse(text):
+            kind = type(event)
+            if kind is ScalarEvent:
+                tag = event.tag
+                explicit = tag is not None and tag != "!"
+                if not explicit:
+                    tag = str(resolve(ScalarNode, event.value, event.implicit))
+                build.scalar(tag, event.value, explicit, event.anchor, _mark(event.start_mark))
+            elif kind is MappingStartEvent or kind is SequenceStartEvent:
+                mapping = kind is MappingStartEvent
+                tag = event.tag
+                if tag is None or tag == "!":
+                    node = MappingNode if mapping else SequenceNode
+                    tag = str(resolve(node, None, event.implicit))
+                build.start(mapping, tag, event.anchor, _mark(event.start_mark))
+            elif kind is MappingEndEvent or kind is SequenceEndEvent:
+                build.end()
+            elif kind is AliasEvent:
+                build.alias(event.anchor, _mark(event.start_mark))
+            elif kind is DocumentStartEvent:
+                build.document(_mark(event.start_mark))
+            elif kind is DocumentEndEvent:
+                document = build.end_document()
     except YAMLError as exc:
-        raise InputError(f"YAML does not parse: {exc}", Position(path)) from None
-    keys: dict[NodePath, tuple[int, int]] = {}
-    values: dict[NodePath, tuple[int, int]] = {(): (1, 1)}
-    data = _plain(tree, (), keys, values)
-    return Located(path, data, keys, values, tuple(text.splitlines()))
+        raise _parse_error(exc, text, path) from None
+    return document
 
 
-def load_plain(text: str) -> Any:
-    """One YAML document as plain data (YAML 1.2, the loader `load_located` uses, without
-    positions), or None when it does not parse: for readers that skip what they cannot read."""
+def load_located(text: str, path: str, limits: Limits = CATALOG) -> Located:
+    """Parse one YAML document (YAML 1.2) into plain data with positions, under `limits`;
+    what is refused (duplicate keys, non-string keys, tags outside the core schema, alias
+    bombs ...) is said in generator.yamlbuild."""
+    document = _read(text, path, limits)
+    values = document.values
+    values[()] = (1, 1)
+    return Located(path, document.data, document.keys, values, tuple(text.splitlines()))
+
+
+def load_plain(text: str, limits: Limits = CATALOG) -> Any:
+    """One YAML document as plain data (the reader `load_located` uses, without positions),
+    or None when it cannot be read: for readers that skip what they cannot read."""
     try:
-        return YAML(typ="safe").load(text)
-    except (YAMLError, ValueError):
+        return _read(text, "", limits).data
+    except InputError:
         return None
 
 
 # Round-trip editing: change scalars in the user's text, byte for byte around them.
 # ruamel only locates the nodes; the text is spliced, so indentation, line width, comments,
 # quoting and blank lines outside the edited scalars cannot change.
-
-
-def _parse_error(exc: YAMLError, path: str) -> InputError:
-    mark = getattr(exc, "problem_mark", None)
-    position = Position(path, mark.line + 1, mark.column + 1) if mark else Position(path)
-    return InputError(f"YAML does not parse: {exc}", position)
 
 
 def _node_counts(node: Node, counts: dict[int, int]) -> None:
@@ -234,7 +254,7 @@ def set_scalars(text: str, edits: Mapping[NodePath, str | bool], path: str) -> s
     try:
         root = YAML(typ="rt").compose(text)
     except YAMLError as exc:
-        raise _parse_error(exc, path) from None
+        raise _parse_error(exc, text, path) from None
     counts: dict[int, int] = {}
     if root is not None:
         _node_counts(root, counts)

@@ -1079,3 +1079,64 @@ def to_yaml(data) -> str:
 
 def catalog_texts():
     return catalogs().map(to_yaml)
+
+
+# YAML-ish text for the readers' fuzzers: syntax, anchors, aliases, merge keys, tags,
+# indentation, line breaks and the scalars a reader may take for something else, in any order.
+YAML_PIECES = (
+    *TRICKY,
+    "a",
+    "kind",
+    "<<",
+    ": ",
+    ":",
+    "- ",
+    "? ",
+    ", ",
+    "[",
+    "]",
+    "{",
+    "}",
+    "&a ",
+    "*a",
+    "&b ",
+    "*b",
+    "!!str ",
+    "!!int ",
+    "!!binary ",
+    "!!python/object:os.system ",
+    "!x ",
+    "! ",
+    "|\n",
+    ">-\n",
+    "'",
+    '"',
+    "# c",
+    "---\n",
+    "...\n",
+    "%YAML 1.2\n",
+    "%TAG ! tag:x,2000:\n",
+    "\n",
+    "\n  ",
+    "\n    ",
+    "\r\n",
+    "\t",
+    "\ufeff",
+    "\x00",
+    "\x85",
+    "\u2028",
+    "9" * 5000,
+)
+
+
+def yaml_texts():
+    return st.lists(st.sampled_from(YAML_PIECES), max_size=40).map("".join)
+
+
+def yaml_bytes():
+    pieces = st.one_of(
+        yaml_texts().map(lambda t: t.encode("utf-8")),
+        st.binary(max_size=8),
+        st.sampled_from([b"\xff\xfe", b"\xef\xbb\xbf", b"\xe9", b"\xc3"]),
+    )
+    return st.lists(pieces, max_size=4).map(b"".join)

@@ -223,8 +223,7 @@ CASES = {
     "port-name-twice-in-one-map": (
         edit(after("      http: {port: 8080}\n", "      http: {port: 9102}")),
         2,
-        'catalog.yaml:35:7: error: YAML does not parse: found duplicate key "http"; keep one '
-        "of them",
+        "catalog.yaml:35:7: error: duplicate key 'http' (first at line 34); keep one of them",
         None,
     ),
     # 7. env and config both define a variable: at the app, or config in one environment

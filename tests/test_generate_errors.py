@@ -28,7 +28,7 @@ CASES = {
             "  sre:\n    groups: [example:sre]\n  sre:\n    groups: [x]\n",
         ),
         2,
-        'catalog.yaml:39:3: error: YAML does not parse: found duplicate key "sre"; keep one of them',
+        "catalog.yaml:39:3: error: duplicate key 'sre' (first at line 37); keep one of them",
     ),
     "wrong-type": (
         edit("        replicas: 3\n", "        replicas: three\n"),

@@ -128,9 +128,10 @@ def test_every_unreadable_input_is_reported_before_any_rule_runs(tmp_path, monke
     assert isinstance(caught.value, InputError)
     assert caught.value.exit_code == EXIT_USAGE
     assert str(caught.value).splitlines() == [
-        "bomb.yaml:1:14: error: aliases expand to more than 100000 nodes (an alias bomb?); "
-        "write the values out instead of aliasing them",
-        "dupe.yaml:4:3: error: duplicate key 'name'; keep one of them (the API server would)",
+        "bomb.yaml:5:36: error: aliases expand to more than 100000 nodes in this file (an "
+        "alias bomb?); write the values out instead of aliasing them, or raise "
+        "GITOPSGEN_MAX_ALIAS_NODES",
+        "dupe.yaml:4:3: error: duplicate key 'name' (first at line 3); keep one of them",
         "gone:1:1: error: gone does not exist; check the path",
         "latin1.yaml:2:10: error: latin1.yaml is not UTF-8 (byte 0xe9); save the file as UTF-8",
         "missing.yaml:1:1: error: missing.yaml does not exist; check the path",

@@ -8,13 +8,14 @@ from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-import yaml
-
 from generator import constants as c
 from generator.catalog import rules
 from generator.catalog.checks import _section
+from generator.errors import InputError
 from generator.finding import Finding
 from generator.manifest import NodePath
+from generator.manifest_yaml import load_manifests
+from generator.textfile import read_text
 from generator.yamlio import Located
 
 COMPONENT_KIND = "Component"
@@ -71,8 +72,10 @@ def folder_problem(root: Path, path: str) -> str | None:
     if not kustomization.is_file():
         return f"component '{path}' has no {c.KUSTOMIZATION}; add one with kind: Component"
     try:
-        kind = (yaml.safe_load(kustomization.read_text(encoding="utf-8")) or {}).get("kind")
-    except (OSError, UnicodeDecodeError, yaml.YAMLError, AttributeError):
+        shown = f"{path}/{c.KUSTOMIZATION}"
+        documents = load_manifests(read_text(kustomization, shown), shown)
+        kind = documents[0].kind if documents else None
+    except InputError:
         kind = None
     if kind != COMPONENT_KIND:
         return (

@@ -24,6 +24,7 @@ from generator.catalog.model import Catalog
 from generator.catalog.schema import schema_findings
 from generator.errors import FindingsError
 from generator.finding import Finding, Position, has_errors, sorted_findings
+from generator.limits import CATALOG, Limits
 from generator.yamlio import Located, load_located
 
 CHECKS: tuple[checks.Check, ...] = (
@@ -55,9 +56,9 @@ CHECKS: tuple[checks.Check, ...] = (
 )
 
 
-def read_text(path: Path, shown: str) -> str:
+def read_text(path: Path, shown: str, limits: Limits = CATALOG) -> str:
     """The catalog's text, or InputError saying why it cannot be read."""
-    return textfile.read_text(path, shown, missing="create it, or pass --catalog PATH")
+    return textfile.read_text(path, shown, "create it, or pass --catalog PATH", limits)
 
 
 def catalog_findings(doc: Located) -> list[Finding]:
@@ -85,17 +86,21 @@ def _once_per_place(found: list[Finding]) -> list[Finding]:
     return list(first.values())
 
 
-def load_catalog(path: Path, shown: str | None = None, root: Path | None = None) -> Catalog:
+def load_catalog(
+    path: Path, shown: str | None = None, root: Path | None = None, limits: Limits = CATALOG
+) -> Catalog:
     """The catalog model; raises InputError or FindingsError. With the repository `root`, the
     folders the catalog names (components) are checked too."""
     shown = shown or str(path)
-    return catalog_from_text(read_text(path, shown), shown, root)
+    return catalog_from_text(read_text(path, shown, limits), shown, root, limits)
 
 
-def catalog_from_text(text: str, shown: str, root: Path | None = None) -> Catalog:
+def catalog_from_text(
+    text: str, shown: str, root: Path | None = None, limits: Limits = CATALOG
+) -> Catalog:
     """The catalog model from a catalog's text (e.g. read from git); raises InputError or
     FindingsError, positions named after `shown`."""
-    doc = load_located(text, shown)
+    doc = load_located(text, shown, limits)
     found = catalog_findings(doc)
     if root is not None and not has_errors(found):
         found = sorted_findings(found + component_checks.component_findings(doc, root))

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from generator.api import Repository, diff
+from generator.api import diff
 from generator.cli.errors import handles_errors
-from generator.cli.options import CATALOG_OPTION, ROOT_OPTION
+from generator.cli.options import CATALOG_OPTION, ROOT_OPTION, repository
 from generator.errors import EXIT_CLEAN, InputError
 from generator.report import diff_markdown, diff_text
 
@@ -49,7 +49,7 @@ def diff_command(
     prints a unified diff per object that changed, was added or was removed. Exit 0 with
     or without differences; 2 for a bad REV or outside a git repository.
     """
-    result = diff(Repository.at(root, catalog), base)
+    result = diff(repository(root, catalog), base)
     text = REPORTS[fmt](result)
     if output is None:
         click.echo(text, nl=False)

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from generator.api import Repository, generate
+from generator.api import generate
 from generator.cli.errors import handles_errors
-from generator.cli.options import CATALOG_OPTION, ROOT_OPTION
+from generator.cli.options import CATALOG_OPTION, ROOT_OPTION, repository
 from generator.errors import EXIT_CLEAN, EXIT_FINDINGS
 from generator.writer import unified_diff
 
@@ -30,7 +30,7 @@ def generate_command(catalog: Path | None, root: Path | None, check: bool, show_
     produces, and never touches a file it did not generate. An invalid catalog writes
     nothing (exit 1).
     """
-    repo = Repository.at(root, catalog)
+    repo = repository(root, catalog)
     result = generate(repo, write=not (check or show_diff))
     todo = result.plan
     source = repo.catalog_shown

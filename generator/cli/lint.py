@@ -11,6 +11,7 @@ import click
 from generator.cli.errors import handles_errors
 from generator.cli.options import FORMAT_OPTION
 from generator.cli.state import cli_state
+from generator.limits import from_environ
 from generator.report import default_format, render
 from generator.rule import RuleContext
 from generator.rules.examples import DEFAULT_KUBERNETES_VERSION
@@ -51,6 +52,6 @@ def lint_command(level: str, version: str, fmt: str | None, paths: tuple[Path, .
     clean, 1 on error findings, 2 when any input cannot be read (all are listed).
     """
     ctx = RuleContext(kubernetes_version=version, pod_security_level=level)
-    result = lint(paths, ctx, cli_state().manifest_rules)
+    result = lint(paths, ctx, cli_state().manifest_rules, from_environ(os.environ).manifests)
     click.echo(render(result, fmt or default_format(os.environ)), nl=False)
     return result.exit_code

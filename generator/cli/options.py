@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
 
+from generator.api import Repository
+from generator.limits import from_environ
 from generator.report import FORMATS
 
 CATALOG_OPTION = click.option(
@@ -29,3 +32,9 @@ FORMAT_OPTION = click.option(
     default=None,
     help="Output format [default: github when GITHUB_ACTIONS=true, else text].",
 )
+
+
+def repository(root: Path | None, catalog: Path | None) -> Repository:
+    """The repository a command works on, with the input limits the GITOPSGEN_MAX_*
+    environment variables set (generator.limits)."""
+    return Repository.at(root, catalog, from_environ(os.environ))

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from generator.api import Repository, promote
+from generator.api import promote
 from generator.cli.errors import handles_errors
-from generator.cli.options import CATALOG_OPTION, ROOT_OPTION
+from generator.cli.options import CATALOG_OPTION, ROOT_OPTION, repository
 from generator.errors import EXIT_CLEAN, UsageError
 from generator.gitops.promote_plan import PromoteRequest
 
@@ -50,7 +50,7 @@ def promote_command(
     """
     if bool(apps) == every:
         raise UsageError("name the apps to promote, or pass --all (not both)")
-    repo = Repository.at(root, catalog)
+    repo = repository(root, catalog)
     request = PromoteRequest(tuple(apps), target, source, every, force)
     done = promote(repo, request, branch)
     moves = done.plan

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import click
 
-from generator.api import Repository
 from generator.cli.errors import handles_errors
-from generator.cli.options import CATALOG_OPTION, FORMAT_OPTION, ROOT_OPTION
+from generator.cli.options import CATALOG_OPTION, FORMAT_OPTION, ROOT_OPTION, repository
 from generator.cli.state import cli_state
 from generator.report import default_format, render
 from generator.validate.repository import validate
@@ -41,7 +40,7 @@ def validate_command(
     Exit 0 when clean, 1 on error findings, 2 when the catalog cannot be read (or --changed
     is used outside a git repository).
     """
-    repo = Repository.at(root, catalog)
+    repo = repository(root, catalog)
     since = ("HEAD" if changed else None) if base is None else base
     result = validate(repo, rules=cli_state().manifest_rules, changed_since=since).result
     click.echo(render(result, fmt or default_format(os.environ)), nl=False)

@@ -21,6 +21,7 @@ from generator.gitops.promote_plan import (
     commit_message,
     plan_promotion,
 )
+from generator.limits import CATALOG, Limits
 from generator.render import render
 from generator.writer import Plan, apply, plan, write_atomic
 from generator.yamlio import set_scalars
@@ -33,10 +34,12 @@ class Promotion:
     commit: str | None = None  # the new commit's id with a branch
 
 
-def _edited(text: str, shown: str, moves: PromotionPlan, root: Path) -> tuple[str, Catalog]:
+def _edited(
+    text: str, shown: str, moves: PromotionPlan, root: Path, limits: Limits
+) -> tuple[str, Catalog]:
     edited = set_scalars(text, moves.edits(), shown)
     try:
-        return edited, catalog_from_text(edited, shown, root)
+        return edited, catalog_from_text(edited, shown, root, limits)
     except FindingsError as exc:
         reasons: list[GitopsgenError] = [
             UsageError(f"{f.message} ({f.rule})", f.position) for f in exc.findings
@@ -63,14 +66,15 @@ def promote(
     shown: str,
     request: PromoteRequest,
     branch: str | None = None,
+    limits: Limits = CATALOG,
 ) -> Promotion:
     """Promote as `request` says and regenerate the tree under `root`; with `branch`, create
     that branch at HEAD and commit the catalog and the tree files written on it."""
-    text = read_text(catalog_path, shown)
-    moves = plan_promotion(catalog_from_text(text, shown, root), request)
+    text = read_text(catalog_path, shown, limits)
+    moves = plan_promotion(catalog_from_text(text, shown, root, limits), request)
     if not moves.moves:
         return Promotion(moves, None)
-    edited, catalog = _edited(text, shown, moves, root)
+    edited, catalog = _edited(text, shown, moves, root, limits)
     todo, conflicts = plan(root, render(catalog))
     if conflicts:
         raise FindingsError(conflicts)

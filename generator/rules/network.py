@@ -8,11 +8,13 @@ among them are matched with each other, but no default deny is demanded for it.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from generator.finding import Finding, Resource, Severity
 from generator.k8s.kinds import CLUSTER_SCOPED_KINDS
+from generator.k8s.selector_index import SelectorIndex
 from generator.k8s.workloads import (
     mapping,
     namespace_of,
@@ -67,12 +69,13 @@ INGRESS_HOST = Rule(
 )
 
 
-def _policies(manifests: Sequence[Manifest], namespace: str, ctx: RuleContext) -> list[Manifest]:
-    return [
-        m
-        for m in manifests
-        if m.kind == "NetworkPolicy" and namespace_of(m, ctx.namespace) == namespace
-    ]
+def _policies(manifests: Sequence[Manifest], ctx: RuleContext) -> dict[str, list[Manifest]]:
+    """NetworkPolicies by the namespace they land in."""
+    found: defaultdict[str, list[Manifest]] = defaultdict(list)
+    for manifest in manifests:
+        if manifest.kind == "NetworkPolicy":
+            found[namespace_of(manifest, ctx.namespace)].append(manifest)
+    return found
 
 
 def _selects_all(policy: Manifest) -> bool:
@@ -121,8 +124,9 @@ def _anchors(manifests: Sequence[Manifest], ctx: RuleContext) -> dict[str, Manif
 
 
 def check_default_deny(manifests: Sequence[Manifest], ctx: RuleContext) -> Iterator[Finding]:
+    policies = _policies(manifests, ctx)
     for namespace, anchor in _anchors(manifests, ctx).items():
-        missing = _undenied(_policies(manifests, namespace, ctx))
+        missing = _undenied(policies.get(namespace, []))
         if not missing:
             continue
         yield DEFAULT_DENY.finding(
@@ -136,9 +140,14 @@ def check_default_deny(manifests: Sequence[Manifest], ctx: RuleContext) -> Itera
 
 
 def check_pod_not_covered(manifests: Sequence[Manifest], ctx: RuleContext) -> Iterator[Finding]:
+    index = SelectorIndex(
+        (namespace, get(policy.obj, "spec", "podSelector"), policy)
+        for namespace, found in _policies(manifests, ctx).items()
+        for policy in found
+    )
     for workload in workloads(manifests, ctx.namespace):
         manifest, labels = workload.manifest, pod_labels(workload.manifest)
-        policies = _policies(manifests, workload.namespace, ctx)
+        policies = index.candidates(workload.namespace, labels)
         if any(selector_matches(get(p.obj, "spec", "podSelector"), labels) for p in policies):
             continue
         shown = ", ".join(f"{k}={v}" for k, v in sorted(labels.items())) or "none"

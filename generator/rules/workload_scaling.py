@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 
 from generator.finding import Finding, Severity
 from generator.k8s.pod_resources import effective, limit_ranges
+from generator.k8s.selector_index import SelectorIndex
 from generator.k8s.workloads import (
     SCALABLE_KINDS,
     Workload,
@@ -120,7 +121,11 @@ def _allowed_disruptions(budget: Manifest, pods: int) -> tuple[int, str]:
 
 
 def check_disruption_budget(manifests: Sequence[Manifest], ctx: RuleContext) -> Iterator[Finding]:
-    budgets = [m for m in manifests if m.kind == "PodDisruptionBudget"]
+    index = SelectorIndex(
+        (namespace_of(m, ctx.namespace), get(m.obj, "spec", "selector"), m)
+        for m in manifests
+        if m.kind == "PodDisruptionBudget" and isinstance(get(m.obj, "spec", "selector"), dict)
+    )
     for workload in workloads(manifests, ctx.namespace):
         pods = _running(workload)
         if workload.kind not in REPLICATED_KINDS or pods <= 1:
@@ -128,10 +133,8 @@ def check_disruption_budget(manifests: Sequence[Manifest], ctx: RuleContext) -> 
         labels = pod_labels(workload.manifest)
         selecting = [
             b
-            for b in budgets
-            if namespace_of(b, ctx.namespace) == workload.namespace
-            and isinstance(get(b.obj, "spec", "selector"), dict)
-            and selector_matches(get(b.obj, "spec", "selector"), labels)
+            for b in index.candidates(workload.namespace, labels)
+            if selector_matches(get(b.obj, "spec", "selector"), labels)
         ]
         target = f"{workload.kind} {workload.name}"
         if not selecting:

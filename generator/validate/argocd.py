@@ -12,6 +12,7 @@ from typing import Any
 from generator.catalog.model import Catalog
 from generator.constants import ARGOCD_DIR
 from generator.finding import Finding
+from generator.limits import MANIFESTS, Limits
 from generator.manifest import Manifest, get
 from generator.rule import ManifestRule, RuleContext
 from generator.rules.argocd import ArgoContext, Built, applications_and_projects, check_argocd
@@ -20,18 +21,17 @@ from generator.validate.lint import read_manifests, run_rules
 _BRACES = re.compile(r"\{([^{}]*)\}")
 
 
-def argocd_manifests(root: Path) -> list[Manifest]:
+def argocd_manifests(root: Path, limits: Limits = MANIFESTS) -> list[Manifest]:
     folder = root / ARGOCD_DIR
     files = sorted(p for p in folder.rglob("*.yaml") if p.is_file()) if folder.is_dir() else []
     manifests: list[Manifest] = []
     for path in files:
-        manifests += read_manifests_at(root, path)
+        manifests += read_manifests_at(root, path, limits)
     return manifests
 
 
-def read_manifests_at(root: Path, path: Path) -> list[Manifest]:
-    shown = path.relative_to(root).as_posix()
-    return [Manifest(shown, m.obj, m.positions, m.document) for m in read_manifests(str(path))]
+def read_manifests_at(root: Path, path: Path, limits: Limits = MANIFESTS) -> list[Manifest]:
+    return read_manifests(str(path), limits, path.relative_to(root).as_posix())
 
 
 def source_paths(applications: Sequence[Manifest]) -> list[str]:

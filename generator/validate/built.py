@@ -11,6 +11,7 @@ from generator.catalog.model import App, Catalog, Environment
 from generator.constants import NAMESPACE_DIR
 from generator.finding import Finding, Position, Resource
 from generator.kustomize import Build
+from generator.limits import MANIFESTS, Limits
 from generator.manifest import Manifest, NodePath
 from generator.manifest_yaml import load_manifests
 from generator.render.overlay import host
@@ -29,10 +30,12 @@ class BuiltFolder:
     manifests: tuple[Manifest, ...]
 
 
-def load_build(build: Build, root: Path, environment: str) -> BuiltFolder:
+def load_build(
+    build: Build, root: Path, environment: str, limits: Limits = MANIFESTS
+) -> BuiltFolder:
     folder = build.folder.relative_to(root).as_posix()
     app = build.folder.name if build.folder.name != NAMESPACE_DIR else None
-    manifests = load_manifests(build.output, folder + BUILT) if build.ok else []
+    manifests = load_manifests(build.output, folder + BUILT, limits) if build.ok else []
     return BuiltFolder(folder, environment, app, _numbered(manifests))
 
 
@@ -82,13 +85,14 @@ def check_environment(
     folders: Sequence[BuiltFolder],
     rules: Sequence[ManifestRule],
     files: Files,
+    limits: Limits = MANIFESTS,
 ) -> tuple[list[Finding], list[ManifestRule]]:
     """Every rule in force for `env` over all its built objects at once (quota and network
     rules need the whole namespace); findings mapped back to files on disk."""
     manifests = [m for folder in folders for m in folder.manifests]
     findings, in_force = run_rules(manifests, context(catalog, env), rules)
     by_folder = {f.folder + BUILT: f for f in folders}
-    maps = {key: SourceMap(root, f.folder, files) for key, f in by_folder.items()}
+    maps = {key: SourceMap(root, f.folder, files, limits) for key, f in by_folder.items()}
     indexes = {key: _index(f.manifests) for key, f in by_folder.items()}
     mapped: list[Finding] = []
     for finding in findings:

@@ -1,7 +1,8 @@
 """The lint API: run the manifest rules over Kubernetes YAML files and directories.
 
 Every path is read before anything is reported. When any input cannot be read (a missing
-path, bytes that are not UTF-8, YAML that does not parse, duplicate keys, an alias bomb)
+path, a FIFO or device, bytes that are not UTF-8, YAML that does not parse, duplicate or
+non-string keys, an input limit crossed, see generator.limits)
 the run raises `UnreadableInputError` naming every such file with its position (exit 2);
 rules only run when all input was read, so a result never silently covers part of it.
 """
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from generator.errors import InputError
 from generator.finding import Finding, Position
+from generator.limits import MANIFESTS, Limits
 from generator.manifest import Manifest
 from generator.manifest_yaml import load_manifests
 from generator.result import Result
@@ -46,24 +48,24 @@ def _walk(folder: Path) -> list[Path]:
     return sorted(found)
 
 
-def expand(paths: Sequence[Path]) -> tuple[list[str], list[InputError]]:
+def expand(paths: Sequence[Path]) -> list[str]:
     """Files to read, as given, in first-seen order (a folder: its YAML files, recursively,
-    sorted); and an error for each path that does not exist."""
+    sorted); what is not a folder is read as a file, and the reader says why it cannot be."""
     files: dict[str, None] = {}
-    errors: list[InputError] = []
     for path in paths:
         if path.is_dir():
             files.update(dict.fromkeys(p.as_posix() for p in _walk(path)))
-        elif path.exists():
-            files[path.as_posix()] = None
         else:
-            where = Position(path.as_posix(), 1, 1)
-            errors.append(InputError(f"{path.as_posix()} does not exist; check the path", where))
-    return list(files), errors
+            files[path.as_posix()] = None
+    return list(files)
 
 
-def read_manifests(path: str) -> list[Manifest]:
-    return load_manifests(read_text(Path(path), path), path)
+def read_manifests(
+    path: str, limits: Limits = MANIFESTS, shown: str | None = None
+) -> list[Manifest]:
+    """The manifests of the file at `path`, positions (and errors) named after `shown`."""
+    shown = shown or path
+    return load_manifests(read_text(Path(path), shown, "check the path", limits), shown, limits)
 
 
 def run_rules(
@@ -78,17 +80,19 @@ def lint(
     paths: Sequence[Path],
     ctx: RuleContext,
     rules: Sequence[ManifestRule] = MANIFEST_RULES,
+    limits: Limits = MANIFESTS,
 ) -> Result:
     """Run every rule in `rules` that applies to `ctx` over all manifests under `paths`.
 
     Findings carry paths as given (relative stays relative). Raises `UnreadableInputError`
-    (an `InputError`, exit 2) listing every input that cannot be read.
+    (an `InputError`, exit 2) listing every input that cannot be read (within `limits`).
     """
-    files, errors = expand(paths)
+    files = expand(paths)
+    errors: list[InputError] = []
     manifests: list[Manifest] = []
     for path in files:
         try:
-            manifests.extend(read_manifests(path))
+            manifests.extend(read_manifests(path, limits))
         except InputError as exc:
             errors.append(exc)
     if errors:

@@ -21,6 +21,7 @@ from generator.finding import Finding, has_errors
 from generator.gitops import git
 from generator.gitops.changes import changed_pairs
 from generator.kustomize import Build, build_all
+from generator.limits import Limits
 from generator.manifest_yaml import load_manifests
 from generator.render import render
 from generator.result import Result
@@ -77,7 +78,10 @@ def validate(
     change since then touches (see generator.gitops.changes), and the promotion rules then check
     only the versions that differ from it; `scope` names the pairs directly."""
     shown = repo.catalog_shown
-    doc = load_located(read_text(repo.catalog_path, shown), shown)
+    limits = repo.limits.manifests
+    doc = load_located(
+        read_text(repo.catalog_path, shown, repo.limits.catalog), shown, repo.limits.catalog
+    )
     findings: list[Finding] = catalog_findings(doc)
     if not has_errors(findings):
         findings += component_findings(doc, repo.root)
@@ -107,7 +111,7 @@ def validate(
     in_force += TREE_RULES
 
     pairs = folders_of(catalog, scope)
-    argo = argocd_manifests(repo.root)
+    argo = argocd_manifests(repo.root, limits)
     wanted = [folder_path(e, a) for e, a in pairs]
     if scope is None:
         applications = [m for m in argo if m.kind == "Application"]
@@ -119,7 +123,7 @@ def validate(
     sources: Files = {}  # files read to place findings, shared by every environment
     for env in catalog.environments:
         env_folders = [
-            load_build(builds[folder_path(env.name, a)], repo.root, env.name)
+            load_build(builds[folder_path(env.name, a)], repo.root, env.name, limits)
             for e, a in pairs
             if e == env.name and folder_path(env.name, a) in builds
         ]
@@ -127,12 +131,12 @@ def validate(
         if env_folders:
             env_rules_in_scope = rules if _whole(catalog, env.name, pairs) else _partial(rules)
             env_findings, env_rules = check_environment(
-                repo.root, catalog, env, env_folders, env_rules_in_scope, sources
+                repo.root, catalog, env, env_folders, env_rules_in_scope, sources, limits
             )
             findings += env_findings
             in_force += [r.rule for r in env_rules]
 
-    built = {path: _built(build, loaded.get(path)) for path, build in builds.items()}
+    built = {path: _built(build, loaded.get(path), limits) for path, build in builds.items()}
     for path in wanted:
         built.setdefault(path, Built((repo.root / path).is_dir()))
     schema_rules = [r for r in rules if r.rule.family in ("schema", "api")]
@@ -146,12 +150,12 @@ def validate(
     return Validation(Result(tuple(findings), files, tuple(in_force)), tuple(existing))
 
 
-def _built(build: Build, folder: BuiltFolder | None) -> Built:
+def _built(build: Build, folder: BuiltFolder | None, limits: Limits) -> Built:
     """What a folder built to, for the Argo CD rules (folders no environment checked, such
     as a hand-written Application's path, are read here)."""
     if folder is not None:
         return Built(True, tuple(m.obj for m in folder.manifests), build.error)
-    objects = load_manifests(build.output, "built") if build.ok else []
+    objects = load_manifests(build.output, "built", limits) if build.ok else []
     return Built(True, tuple(m.obj for m in objects), build.error)
 
 

@@ -18,8 +18,10 @@ from typing import Any
 from generator.constants import KUSTOMIZATION
 from generator.errors import GitopsgenError
 from generator.finding import Position
+from generator.limits import MANIFESTS, Limits
 from generator.manifest import Manifest, NodePath, get
 from generator.manifest_yaml import load_manifests
+from generator.textfile import read_text
 
 _CONTAINER_LISTS = ("containers", "initContainers", "ephemeralContainers")
 
@@ -39,24 +41,24 @@ class Folder:
 Files = dict[str, list[Manifest]]  # files already read in this run: shown path -> documents
 
 
-def _load(path: Path, shown: str, files: Files) -> list[Manifest]:
+def _load(path: Path, shown: str, files: Files, limits: Limits) -> list[Manifest]:
     if shown not in files:
-        files[shown] = _read(path, shown)
+        files[shown] = _read(path, shown, limits)
     return files[shown]
 
 
-def _read(path: Path, shown: str) -> list[Manifest]:
+def _read(path: Path, shown: str, limits: Limits) -> list[Manifest]:
     try:
-        return load_manifests(path.read_text(encoding="utf-8"), shown)
-    except (OSError, UnicodeDecodeError, GitopsgenError):
+        return load_manifests(read_text(path, shown, "", limits), shown, limits)
+    except GitopsgenError:
         return []  # an unreadable file fails the build, which is reported on its own
 
 
-def _folder(root: Path, folder: str, seen: set[str], files: Files) -> list[Folder]:
+def _folder(root: Path, folder: str, seen: set[str], files: Files, limits: Limits) -> list[Folder]:
     if folder in seen:
         return []
     seen.add(folder)
-    documents = _load(root / folder / KUSTOMIZATION, f"{folder}/{KUSTOMIZATION}", files)
+    documents = _load(root / folder / KUSTOMIZATION, f"{folder}/{KUSTOMIZATION}", files, limits)
     if not documents:
         return []
     kustomization = documents[0]
@@ -67,14 +69,16 @@ def _folder(root: Path, folder: str, seen: set[str], files: Files) -> list[Folde
         target = (Path(folder) / str(entry)).as_posix()
         normalized = Path(*_normalize(target.split("/"))).as_posix()
         if (root / normalized).is_dir():
-            result += _folder(root, normalized, seen, files)
+            result += _folder(root, normalized, seen, files, limits)
         else:
-            sources += [Source(m, False) for m in _load(root / normalized, normalized, files)]
+            sources += [
+                Source(m, False) for m in _load(root / normalized, normalized, files, limits)
+            ]
     patches: Any = kustomization.obj.get("patches", [])
     for entry in patches if isinstance(patches, list) else []:
         if isinstance(entry, dict) and isinstance(entry.get("path"), str):
             shown = Path(*_normalize(f"{folder}/{entry['path']}".split("/"))).as_posix()
-            sources += [Source(m, True) for m in _load(root / shown, shown, files)]
+            sources += [Source(m, True) for m in _load(root / shown, shown, files, limits)]
     return [Folder(kustomization, tuple(sources)), *result]
 
 
@@ -99,10 +103,12 @@ def _depth(manifest: Manifest, node: NodePath) -> int:
 class SourceMap:
     """Where the nodes of the objects built from one folder come from (nearest folder first)."""
 
-    def __init__(self, root: Path, folder: str, files: Files | None = None) -> None:
+    def __init__(
+        self, root: Path, folder: str, files: Files | None = None, limits: Limits = MANIFESTS
+    ) -> None:
         """`files` is shared by the maps of one run, so a base read for one environment's
         overlay is not read again for the next."""
-        self.folders = _folder(root, folder, set(), {} if files is None else files)
+        self.folders = _folder(root, folder, set(), {} if files is None else files, limits)
         self.fallback = Position(f"{folder}/{KUSTOMIZATION}")
 
     def _from_kustomization(self, built: Manifest, node: NodePath) -> Position | None:
