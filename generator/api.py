@@ -16,7 +16,7 @@ from generator.promote import promote as promote_versions
 from generator.promote_plan import PromoteRequest
 from generator.render import render
 from generator.render.tree import Tree
-from generator.writer import Plan, apply, exclusive, pending, plan
+from generator.writer import Plan, apply, exclusive, interrupted, pending, plan
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,7 @@ class Generated:
     tree: Tree
     plan: Plan
     written: bool
+    interrupted: bool = False  # not written: a killed run's journal waits for the next writer
 
 
 def load(repo: Repository) -> Catalog:
@@ -68,7 +69,7 @@ def generate(repo: Repository, write: bool = True) -> Generated:
     catalog, tree = _rendered(repo, text)
     todo = _plan(repo, tree)
     if not write or not pending(repo.root, todo):
-        return Generated(catalog, tree, todo, False)
+        return Generated(catalog, tree, todo, False, interrupted(repo.root))
     with exclusive(repo.root, "gitopsgen generate"):
         # What the lock waited for, or the run it finished, may have changed the catalog
         # (a promote) or the tree: read both again.

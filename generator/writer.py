@@ -155,9 +155,14 @@ def plan(root: Path, tree: Tree, beside: Sequence[Path] = ()) -> tuple[Plan, lis
     return Plan(writes, deletes, len(tree) - len(writes), current, foreign, leftovers), findings
 
 
+def interrupted(root: Path) -> bool:
+    """Whether a killed run left its journal (for the next writing run to finish)."""
+    return journal.pending(root)
+
+
 def pending(root: Path, todo: Plan) -> bool:
     """Whether a writing run has anything to do: files to change, leftovers, a journal."""
-    return todo.drift or bool(todo.leftovers) or journal.pending(root)
+    return todo.drift or bool(todo.leftovers) or interrupted(root)
 
 
 @contextmanager

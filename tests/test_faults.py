@@ -519,6 +519,24 @@ def test_kill_9_during_promote_leaves_catalog_and_tree_consistent(tmp_path, refs
     converges(root, refs["unpromoted"] if point in BEFORE_COMMIT else refs["promoted"])
 
 
+def test_check_after_a_kill_says_the_next_generate_finishes_the_job(tmp_path, refs):
+    root = generated(tmp_path, EXAMPLE)
+    edit(root, NEXT)
+    before = snapshot(root)
+    kill(paused(tmp_path / "points", "applying", "generate", "--root", str(root)))
+    during = snapshot(root)
+    check = gitopsgen("generate", "--check", "--root", str(root))
+    assert (check.returncode, check.stderr) == (1, "")
+    lines = check.stdout.splitlines()
+    assert lines[0] == (
+        "an interrupted gitopsgen run left its journal in .gitopsgen/; 'gitopsgen generate' "
+        "completes or undoes it"
+    )
+    assert not any(".gitopsgen-" in line for line in lines)  # staged files are not drift
+    assert snapshot(root) == during != before
+    converges(root, refs["new"])
+
+
 def test_kill_9_twice_the_second_time_while_completing(tmp_path, refs):
     root = generated(tmp_path, EXAMPLE)
     edit(root, NEXT)
