@@ -16,13 +16,14 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
-from generator.constants import JOURNAL_FILE, STATE_DIR
+from generator.constants import GENERATED_DIRS, GENERATED_FILES, JOURNAL_FILE, STATE_DIR
 from generator.durable import sync_folder, write_new
 from generator.errors import InputError
 from generator.finding import Position
+from generator.staging import is_run_id
 
 State = Literal["prepared", "committed", "rolling-back"]
 PREPARED: State = "prepared"
@@ -61,7 +62,7 @@ class Journal:
 
     @classmethod
     def from_json(cls, data: Any) -> Journal:
-        return cls(
+        journal = cls(
             str(data["run"]),
             int(data["pid"]),
             str(data["command"]),
@@ -69,6 +70,33 @@ class Journal:
             tuple(str(p) for p in data["deletes"]),
             tuple(str(p) for p in data["folders"]),
         )
+        if not is_run_id(journal.run):
+            raise ValueError(f"run {journal.run!r}")
+        # Act on a journal only inside the tree, whoever wrote it: new files, removals and
+        # folders only in the generated places; outside the root nothing but a file replaced
+        # (a catalog passed with --catalog).
+        for entry in journal.writes:
+            if not (
+                _relative(entry.path, entry.replaces) and (entry.replaces or _generated(entry.path))
+            ):
+                raise ValueError(f"path {entry.path!r}")
+        for path in (*journal.deletes, *journal.folders):
+            if not (_relative(path) and _generated(path)):
+                raise ValueError(f"path {path!r}")
+        return journal
+
+
+def _relative(path: str, may_leave_the_root: bool = False) -> bool:
+    pure = PurePosixPath(path)
+    parts = pure.parts
+    return bool(parts) and not pure.is_absolute() and (may_leave_the_root or ".." not in parts)
+
+
+def _generated(path: str) -> bool:
+    """In a generated folder, or a generated single file or its folder."""
+    if PurePosixPath(path).parts[0] in GENERATED_DIRS:
+        return True
+    return any(path == f or f.startswith(f"{path}/") for f in GENERATED_FILES)
 
 
 def path_of(root: Path, state: State) -> Path:

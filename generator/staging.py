@@ -15,10 +15,15 @@ from pathlib import Path
 from typing import Literal
 
 RUN_ID_BYTES = 6  # 12 hex digits
+_RUN_ID = re.compile(r"[0-9a-f]{12}")
 _STAGED = re.compile(r"\A\..+\.gitopsgen-[0-9a-f]{12}\.(new|old)\Z", re.DOTALL)
 _LEGACY = re.compile(r"\A\..+\.[a-z0-9_]{8}\.tmp\Z", re.DOTALL)  # tempfile.mkstemp's names
 
 Kind = Literal["new", "old"]
+
+
+def is_run_id(text: str) -> bool:
+    return _RUN_ID.fullmatch(text) is not None
 
 
 def staged(target: Path, run: str, kind: Kind) -> Path:

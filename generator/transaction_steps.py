@@ -15,6 +15,7 @@ from pathlib import Path
 
 from generator import journal
 from generator.breakpoints import reached
+from generator.constants import HEADER_LIMIT, is_header_line
 from generator.durable import sync_folder, write_new
 from generator.errors import WriteError
 from generator.journal import COMMITTED, PREPARED, Journal, State
@@ -113,7 +114,7 @@ def apply(root: Path, plan: Journal) -> None:
                 first = False
     for path in plan.deletes:
         target = root / path
-        if os.path.lexists(target):
+        if os.path.lexists(target) and _ours(target):
             with doing("remove", root, target):
                 target.unlink()
     _sync(root, plan)
@@ -149,6 +150,14 @@ def undo(root: Path, plan: Journal, state: State) -> None:
     _sync(root, plan)
     with doing("remove", root, journal.path_of(root, state)):
         journal.remove(root, state)
+
+
+def _ours(path: Path) -> bool:
+    """Still a generated file (what a run removes always is; a journal is not trusted)."""
+    if path.is_symlink() or not path.is_file():
+        return False
+    with path.open("rb") as handle:
+        return is_header_line(handle.readline(HEADER_LIMIT))
 
 
 def _tidy(*paths: Path) -> None:

@@ -558,6 +558,26 @@ def test_a_killed_generate_is_completed_by_the_next_promote(tmp_path):
     assert snapshot(root) == expected
 
 
+def test_a_journal_that_reaches_outside_the_tree_is_refused(tmp_path):
+    root = generated(tmp_path, EXAMPLE)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("not gitopsgen's\n")
+    journal = root / ".gitopsgen" / "journal.committed"
+    journal.write_text(
+        '{"version": 1, "run": "0123456789ab", "pid": 1, "command": "gitopsgen generate", '
+        '"writes": [], "deletes": ["../victim.txt"], "folders": []}\n'
+    )
+    before = snapshot(tmp_path)
+    done = gitopsgen("generate", "--root", str(root))
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == (
+        ".gitopsgen/journal.committed:1:1: error: .gitopsgen/journal.committed is not a journal "
+        "this gitopsgen understands (path '../victim.txt'); compare the files it lists with "
+        "their .gitopsgen-*.new and .old neighbours, then delete it\n"
+    )
+    assert settled(snapshot(tmp_path)) == settled(before)
+
+
 # One writer at a time
 
 
