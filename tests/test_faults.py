@@ -69,22 +69,20 @@ def gitopsgen(*args, env=None, prefix=(), memory=None):
     )
 
 
-def paused(folder, points, *args, env=None):
-    """A run stopped at the first of `points` (comma-separated) it reaches."""
-    folder.mkdir(exist_ok=True)
-    run = subprocess.Popen(
+def started(*args, env=None):
+    return subprocess.Popen(
         [sys.executable, "-m", "generator", *args],
-        env={
-            **os.environ,
-            "PYTHONPATH": str(ROOT),
-            POINT_VARIABLE: points,
-            FOLDER_VARIABLE: str(folder),
-            **(env or {}),
-        },
+        env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+def paused(folder, points, *args, env=None):
+    """A run stopped at the first of `points` (comma-separated) it reaches."""
+    folder.mkdir(exist_ok=True)
+    run = started(*args, env={POINT_VARIABLE: points, FOLDER_VARIABLE: str(folder), **(env or {})})
     wait_for(folder, points.split(",")[0], run)
     return run
 
@@ -631,59 +629,33 @@ def output_of(parent, catalog):
 def test_a_writer_that_waits_writes_after_the_holder(tmp_path):
     root = two_catalogs(tmp_path, "repo")
     points = tmp_path / "points"
-    first = paused(
-        points, "applying", "generate", "--catalog", str(root / "a.yaml"), "--root", str(root)
-    )
-    second = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "generator",
-            "generate",
-            "--catalog",
-            str(root / "b.yaml"),
-            "--root",
-            str(root),
-        ],
-        env={**os.environ, "PYTHONPATH": str(ROOT), "GITOPSGEN_LOCK_TIMEOUT": "300"},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    args = ("generate", "--root", str(root), "--catalog")
+    first = paused(points, "applying", *args, str(root / "a.yaml"))
+    second = started(*args, str(root / "b.yaml"), env={"GITOPSGEN_LOCK_TIMEOUT": "300"})
     time.sleep(3)
     assert second.poll() is None  # waiting for the lock: the tree it would write differs
     go(points, "applying")
-    assert first.wait(timeout=300) == 0
-    assert second.wait(timeout=300) == 0
+    assert [(r.communicate(timeout=300)[1], r.returncode) for r in (first, second)] == [
+        ("", 0),
+        ("", 0),
+    ]
     assert snapshot(root) == output_of(tmp_path, "b.yaml")
 
 
 def test_two_catalogs_at_once_end_as_exactly_one_of_them(tmp_path):
     root = two_catalogs(tmp_path, "repo")
     runs = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "generator",
-                "generate",
-                "--catalog",
-                str(root / c),
-                "--root",
-                str(root),
-            ],
-            env={**os.environ, "PYTHONPATH": str(ROOT), "GITOPSGEN_LOCK_TIMEOUT": "300"},
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
+        started(
+            "generate",
+            "--root",
+            str(root),
+            "--catalog",
+            str(root / catalog),
+            env={"GITOPSGEN_LOCK_TIMEOUT": "300"},
         )
-        for c in ("a.yaml", "b.yaml")
+        for catalog in ("a.yaml", "b.yaml")
     ]
-    results = [(r.wait(timeout=600), r.stderr.read()) for r in runs]
-    for run in runs:
-        run.stdout.close()
-        run.stderr.close()
-    assert results == [(0, ""), (0, "")]
+    assert [(r.communicate(timeout=600)[1], r.returncode) for r in runs] == [("", 0), ("", 0)]
     assert snapshot(root) in (output_of(tmp_path, "a.yaml"), output_of(tmp_path, "b.yaml"))
 
 
