@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.catalog.load import load_catalog
+from generator.catalog.load import catalog_from_text, load_catalog, read_text
 from generator.catalog.model import Catalog
 from generator.constants import CATALOG_FILE
 from generator.errors import FindingsError
@@ -17,7 +17,7 @@ from generator.gitops.promote_plan import PromoteRequest
 from generator.limits import DEFAULTS, InputLimits
 from generator.render import render
 from generator.render.tree import Tree
-from generator.writer import Plan, apply, plan
+from generator.writer import Plan, apply, exclusive, interrupted, pending, plan
 
 
 def _resolved(path: Path) -> Path:
@@ -58,23 +58,45 @@ class Generated:
     tree: Tree
     plan: Plan
     written: bool
+    interrupted: bool = False  # not written: a killed run's journal waits for the next writer
 
 
 def load(repo: Repository) -> Catalog:
     return load_catalog(repo.catalog_path, repo.catalog_shown, repo.root, repo.limits.catalog)
 
 
-def generate(repo: Repository, write: bool = True) -> Generated:
-    """Render everything in memory, then (if `write`) write what changed and remove what the
-    catalog no longer produces. Any error is raised before the first byte is written."""
-    catalog = load(repo)
-    tree = render(catalog)
-    todo, conflicts = plan(repo.root, tree)
+def _rendered(repo: Repository, text: str) -> tuple[Catalog, Tree]:
+    catalog = catalog_from_text(text, repo.catalog_shown, repo.root, repo.limits.catalog)
+    return catalog, render(catalog)
+
+
+def _plan(repo: Repository, tree: Tree) -> Plan:
+    todo, conflicts = plan(repo.root, tree, (repo.catalog_path,))
     if conflicts:
         raise FindingsError(conflicts)
-    if write and todo.drift:
-        apply(repo.root, todo)
-    return Generated(catalog, tree, todo, write and todo.drift)
+    return todo
+
+
+def generate(repo: Repository, write: bool = True) -> Generated:
+    """Render everything in memory, then (if `write`) write what changed and remove what the
+    catalog no longer produces, all in one transaction under the repository's lock. An
+    invalid catalog raises before anything is written, a failed write leaves every file as
+    it was (WriteError), and a run that was interrupted is finished first."""
+    text = read_text(repo.catalog_path, repo.catalog_shown, repo.limits.catalog)
+    catalog, tree = _rendered(repo, text)
+    todo = _plan(repo, tree)
+    if not write or not pending(repo.root, todo):
+        return Generated(catalog, tree, todo, False, interrupted(repo.root))
+    with exclusive(repo.root, "gitopsgen generate"):
+        # What the lock waited for, or the run it finished, may have changed the catalog
+        # (a promote) or the tree: read both again.
+        now = read_text(repo.catalog_path, repo.catalog_shown, repo.limits.catalog)
+        if now != text:
+            catalog, tree = _rendered(repo, now)
+        todo = _plan(repo, tree)
+        if todo.drift or todo.leftovers:
+            apply(repo.root, todo, "gitopsgen generate")
+    return Generated(catalog, tree, todo, todo.drift)
 
 
 def promote(repo: Repository, request: PromoteRequest, branch: str | None = None) -> Promotion:

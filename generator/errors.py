@@ -58,3 +58,12 @@ class RefusedError(GitopsgenError):
 
     def __str__(self) -> str:
         return "\n".join(str(r) for r in self.reasons)
+
+
+class WriteError(GitopsgenError):
+    """A file the command must write cannot be written (a full disk, a read-only mount, an
+    immutable file ...): exit 2, with the file, the cause and what the tree looks like now."""
+
+
+class LockedError(GitopsgenError):
+    """Another writing command holds the repository's lock: exit 2, saying who."""

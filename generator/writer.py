@@ -1,23 +1,34 @@
 """The one place that writes the generated tree to disk.
 
-`plan` compares the in-memory tree with the files on disk; `apply` carries a plan out,
-each file written atomically (temp file + rename), so a crash never leaves half a file
-and the next run completes the job. Files without the generated header are never
-modified or deleted.
+`plan` compares the in-memory tree with the files on disk; `apply` carries a plan out as one
+transaction (generator.writing.transaction): every file is written, or none is, and a run killed
+half-way is completed or undone by the next one (`exclusive`). A file is ours only when its
+first line is exactly the generated header; of any other file that line is all that is read,
+and such files are never modified or deleted.
 """
 
 from __future__ import annotations
 
 import difflib
 import os
-import tempfile
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.constants import GENERATED_DIRS, GENERATED_FILES, HEADER_MARK
+from generator.constants import GENERATED_DIRS, GENERATED_FILES, HEADER_LIMIT, is_header_line
+from generator.errors import InputError
 from generator.finding import Finding, Position
 from generator.render.tree import Tree
 from generator.rules.tree import FOREIGN_FILE
+from generator.writing import journal
+from generator.writing.repolock import hold
+from generator.writing.staging import is_legacy_temp, is_staged
+from generator.writing.transaction import Change, commit, recover
+
+# What is read of a generated file beyond the bytes the catalog gives it: enough to show a
+# hand edit, never a whole stray giant.
+READ_SLACK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -27,43 +38,89 @@ class Plan:
     unchanged: int = 0
     current: dict[str, bytes] = field(default_factory=dict)  # generated files on disk
     foreign: tuple[str, ...] = ()  # hand-written files inside the generated folders
+    leftovers: tuple[str, ...] = ()  # files killed runs staged: `apply` removes them
 
     @property
     def drift(self) -> bool:
         return bool(self.writes or self.deletes)
 
 
-def is_generated(data: bytes) -> bool:
-    return data.startswith(HEADER_MARK.encode())
+@dataclass
+class Found:
+    generated: dict[str, bytes] = field(default_factory=dict)  # path -> bytes (bounded)
+    others: list[str] = field(default_factory=list)
+    leftovers: dict[str, None] = field(default_factory=dict)
 
 
-def scan(root: Path) -> tuple[dict[str, bytes], list[str]]:
-    """Generated files (path -> bytes) and other files under the generated folders; of the
-    generated single files (CODEOWNERS) only those with the header."""
-    generated: dict[str, bytes] = {}
-    others: list[str] = []
-    for top in GENERATED_DIRS:
-        base = root / top
-        if not base.is_dir() or base.is_symlink():
-            continue
-        for folder, dirs, files in os.walk(base):
-            dirs.sort()
-            for name in sorted(files):
-                full = Path(folder, name)
-                rel = full.relative_to(root).as_posix()
-                if full.is_symlink() or not full.is_file():
-                    others.append(rel)
-                    continue
-                data = full.read_bytes()
-                if is_generated(data):
-                    generated[rel] = data
-                else:
-                    others.append(rel)
-    for rel in GENERATED_FILES:  # a hand-written one is left alone: `plan` refuses to replace it
-        full = root / rel
-        if full.is_file() and not full.is_symlink() and is_generated(data := full.read_bytes()):
-            generated[rel] = data
-    return generated, others
+def _relative(root: Path, path: Path) -> str:
+    return Path(os.path.relpath(path, root)).as_posix()
+
+
+def _first_line(path: Path) -> bytes:
+    with path.open("rb") as handle:
+        return handle.readline(HEADER_LIMIT)
+
+
+def _read_generated(path: Path, budget: int) -> bytes | None:
+    """The file's first `budget` bytes when its first line is the generated header."""
+    with path.open("rb") as handle:
+        first = handle.readline(HEADER_LIMIT)
+        if not is_header_line(first):
+            return None
+        return first + handle.read(max(budget - len(first), 0))
+
+
+def _is_leftover(path: Path, name: str, of: str | None = None) -> bool:
+    if is_staged(name, of):
+        return True
+    if not is_legacy_temp(name, of) or path.is_symlink() or not path.is_file():
+        return False
+    first = _first_line(path)
+    return first == b"" or is_header_line(first)
+
+
+def _classify(found: Found, full: Path, rel: str, tree: Tree) -> None:
+    if _is_leftover(full, full.name):
+        found.leftovers[rel] = None
+    elif full.is_symlink() or not full.is_file():
+        found.others.append(rel)
+    elif (data := _read_generated(full, len(tree.get(rel, b"")) + READ_SLACK)) is not None:
+        found.generated[rel] = data
+    else:
+        found.others.append(rel)
+
+
+def scan(root: Path, tree: Tree, beside: Sequence[Path] = ()) -> Found:
+    """What is in the generated folders, and the generated single files (CODEOWNERS) that
+    have the header; the leftovers of killed runs there and beside the files of `beside`."""
+    found = Found()
+    try:
+        for top in GENERATED_DIRS:
+            base = root / top
+            if not base.is_dir() or base.is_symlink():
+                continue
+            for folder, dirs, files in os.walk(base):
+                dirs.sort()
+                for name in sorted(files):
+                    full = Path(folder, name)
+                    _classify(found, full, full.relative_to(root).as_posix(), tree)
+        for rel in GENERATED_FILES:  # a hand-written one is left alone: `plan` refuses it
+            full = root / rel
+            if full.is_file() and not full.is_symlink():
+                data = _read_generated(full, len(tree.get(rel, b"")) + READ_SLACK)
+                if data is not None:
+                    found.generated[rel] = data
+        for single in [root / p for p in GENERATED_FILES] + list(beside):
+            if single.parent.is_dir():
+                for name in sorted(os.listdir(single.parent)):
+                    if _is_leftover(single.parent / name, name, single.name):
+                        found.leftovers[_relative(root, single.parent / name)] = None
+    except OSError as exc:
+        shown = _relative(root, Path(exc.filename)) if exc.filename else "."
+        raise InputError(
+            f"{shown} cannot be read: {exc.strerror}; check its permissions", Position(shown)
+        ) from None
+    return found
 
 
 def _blocked(root: Path, path: str) -> bool:
@@ -79,8 +136,9 @@ def _blocked(root: Path, path: str) -> bool:
     return False
 
 
-def plan(root: Path, tree: Tree) -> tuple[Plan, list[Finding]]:
-    current, others = scan(root)
+def plan(root: Path, tree: Tree, beside: Sequence[Path] = ()) -> tuple[Plan, list[Finding]]:
+    found = scan(root, tree, beside)
+    current, others = found.generated, found.others
     blocked = [p for p in tree if p in others or (p not in current and _blocked(root, p))]
     findings = [
         FOREIGN_FILE.finding(
@@ -93,35 +151,35 @@ def plan(root: Path, tree: Tree) -> tuple[Plan, list[Finding]]:
     writes = {p: data for p, data in tree.items() if current.get(p) != data}
     deletes = tuple(sorted(p for p in current if p not in tree))
     foreign = tuple(sorted(p for p in others if p not in tree))
-    return Plan(writes, deletes, len(tree) - len(writes), current, foreign), findings
+    leftovers = tuple(found.leftovers)
+    return Plan(writes, deletes, len(tree) - len(writes), current, foreign, leftovers), findings
 
 
-def write_atomic(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temp, 0o644)
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+def interrupted(root: Path) -> bool:
+    """Whether a killed run left its journal (for the next writing run to finish)."""
+    return journal.pending(root)
 
 
-def apply(root: Path, todo: Plan) -> None:
-    for path, data in todo.writes.items():
-        write_atomic(root / path, data)
-    for path in todo.deletes:
-        target = root / path
-        target.unlink()
-        folder = target.parent
-        # Remove folders the deletion left empty, up to (not including) the generated top folder.
-        while folder.parent != root and folder != root and not any(folder.iterdir()):
-            folder.rmdir()
-            folder = folder.parent
+def pending(root: Path, todo: Plan) -> bool:
+    """Whether a writing run has anything to do: files to change, leftovers, a journal."""
+    return todo.drift or bool(todo.leftovers) or interrupted(root)
+
+
+@contextmanager
+def exclusive(root: Path, command: str) -> Iterator[None]:
+    """Hold the repository's lock and finish what an interrupted run left: plan in the
+    block, what is on disk may have changed."""
+    with hold(root, command):
+        recover(root)
+        yield
+
+
+def apply(root: Path, todo: Plan, command: str, also: Mapping[Path, bytes] | None = None) -> None:
+    """Write the plan (and the files of `also`, e.g. the catalog) in one transaction; hold
+    `exclusive` and plan under it."""
+    writes = {root / p: data for p, data in todo.writes.items()} | dict(also or {})
+    deletes = [root / p for p in todo.deletes]
+    commit(root, Change(writes, deletes, [root / p for p in todo.leftovers]), command)
 
 
 def unified_diff(todo: Plan, tree: Tree) -> str:

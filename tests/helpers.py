@@ -23,6 +23,19 @@ def snapshot(root: Path) -> dict[str, bytes]:
     return found
 
 
+# What the writing commands keep at the root between runs: the lock (empty when no run holds
+# it) in a folder git ignores.
+STATE = {
+    ".gitopsgen/": b"",
+    ".gitopsgen/.gitignore": b"# gitopsgen's lock and journal: never committed\n*\n",
+    ".gitopsgen/lock": b"",
+}
+
+
+def without_state(tree: dict[str, bytes]) -> dict[str, bytes]:
+    return {p: b for p, b in tree.items() if not p.startswith(".gitopsgen/")}
+
+
 def files_only(tree: dict[str, bytes]) -> dict[str, bytes]:
     return {p: b for p, b in tree.items() if not p.endswith("/")}
 

@@ -6,10 +6,11 @@ import os
 import pytest
 from click.testing import CliRunner
 
-from generator import writer
 from generator.api import Repository, generate
 from generator.cli.main import main
-from tests.helpers import CATALOGS, ROOT, files_only, make_repo, snapshot
+from generator.errors import WriteError
+from generator.writing import transaction
+from tests.helpers import CATALOGS, ROOT, STATE, files_only, make_repo, snapshot
 
 EXAMPLE = (CATALOGS / "example.yaml").read_text()
 
@@ -118,10 +119,11 @@ def test_hand_written_file_in_the_way_is_never_overwritten(repo):
     assert snapshot(repo) == before
 
 
-def test_interrupted_write_leaves_whole_files_and_the_next_run_completes(repo, monkeypatch):
+def test_a_failed_write_changes_nothing_and_the_next_run_completes(repo, monkeypatch):
     make_repo(repo.parent, EXAMPLE, "reference")
     generate(Repository.at(repo.parent / "reference"))
     expected = files_only(snapshot(repo.parent / "reference"))
+    before = snapshot(repo)
     calls = {"n": 0}
     real_replace = os.replace
 
@@ -131,15 +133,18 @@ def test_interrupted_write_leaves_whole_files_and_the_next_run_completes(repo, m
             raise OSError(28, "No space left on device")
         real_replace(src, dst)
 
-    monkeypatch.setattr(writer.os, "replace", crash_on_tenth)
-    with pytest.raises(OSError):
+    monkeypatch.setattr(transaction.os, "replace", crash_on_tenth)
+    with pytest.raises(WriteError) as failed:
         generate(Repository.at(repo))
-    partial = files_only(snapshot(repo))
-    assert len(partial) == 1 + 9
-    assert all(expected[p] == data for p, data in partial.items())
-    monkeypatch.setattr(writer.os, "replace", real_replace)
+    assert str(failed.value) == (
+        "argocd/apps/prod/payments-api.yaml:1:1: error: cannot replace "
+        "argocd/apps/prod/payments-api.yaml: No space left on device; free some space on that "
+        "file system, then run the command again (nothing was changed)"
+    )
+    assert snapshot(repo) == {**before, **STATE}
+    monkeypatch.setattr(transaction.os, "replace", real_replace)
     generate(Repository.at(repo))
-    assert files_only(snapshot(repo)) == expected
+    assert files_only(snapshot(repo)) == {**expected, **files_only(STATE)}
 
 
 def test_the_repository_tree_is_current():

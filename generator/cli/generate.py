@@ -9,6 +9,7 @@ import click
 from generator.api import generate
 from generator.cli.errors import handles_errors
 from generator.cli.options import CATALOG_OPTION, ROOT_OPTION, repository
+from generator.constants import STATE_DIR
 from generator.errors import EXIT_CLEAN, EXIT_FINDINGS
 from generator.writer import unified_diff
 
@@ -28,7 +29,9 @@ def generate_command(catalog: Path | None, root: Path | None, check: bool, show_
 
     Writes only files whose bytes change, removes generated files the catalog no longer
     produces, and never touches a file it did not generate. An invalid catalog writes
-    nothing (exit 1).
+    nothing (exit 1); so does a write the file system refuses (exit 2). All files change
+    together or none does, one writer at a time (the lock is .gitopsgen/lock); a run that
+    was killed is completed or undone by the next one.
     """
     repo = repository(root, catalog)
     result = generate(repo, write=not (check or show_diff))
@@ -36,6 +39,11 @@ def generate_command(catalog: Path | None, root: Path | None, check: bool, show_
     source = repo.catalog_shown
     if show_diff:
         click.echo(unified_diff(todo, result.tree), nl=False)
+    if result.interrupted:
+        click.echo(
+            f"an interrupted gitopsgen run left its journal in {STATE_DIR}/; "
+            "'gitopsgen generate' completes or undoes it"
+        )
     if check or show_diff:
         if not todo.drift:
             click.echo(f"the tree is up to date with {source} ({_count(len(result.tree), 'file')})")

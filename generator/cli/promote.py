@@ -43,7 +43,8 @@ def promote_command(
 ) -> int:
     """Move each APP's version from the previous environment (or --from) into --to.
 
-    Edits the catalog in place, changing only those versions, then regenerates the tree.
+    Edits the catalog in place, changing only those versions, then regenerates the tree:
+    both change together, or neither does (a refused write exits 2).
     Refused (exit 1, nothing written) when it skips an environment, rolls a version back or
     enables a disabled app, unless --force; always refused from a disabled app or without a
     digest into a digest environment.

@@ -3,7 +3,9 @@
 Only the promoted scalars of the user's file change (comments, order, quoting, flow style
 and blank lines stay); then the tree is regenerated and, on request, committed on a new
 branch. Everything is decided and checked in memory first: the catalog must be valid before
-and after the edit, and the tree must be writable, or nothing is written at all.
+and after the edit, and the tree must be writable, or nothing is written at all. The catalog
+and the tree are written in one transaction under the repository's lock: both change, or
+neither does.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from generator.gitops.promote_plan import (
 )
 from generator.limits import CATALOG, Limits
 from generator.render import render
-from generator.writer import Plan, apply, plan, write_atomic
+from generator.writer import Plan, apply, exclusive, plan
 from generator.yamlio import set_scalars
 
 
@@ -32,6 +34,13 @@ class Promotion:
     plan: PromotionPlan
     tree: Plan | None  # what was written under the root; None when nothing moved
     commit: str | None = None  # the new commit's id with a branch
+
+
+@dataclass(frozen=True)
+class _Decided:
+    moves: PromotionPlan
+    edited: str = ""  # the catalog after the promotion
+    todo: Plan | None = None  # None: nothing moves
 
 
 def _edited(
@@ -60,6 +69,32 @@ def _check_branch(root: Path, catalog_path: Path, shown: str, branch: str) -> No
         )
 
 
+def _decide(
+    root: Path,
+    catalog_path: Path,
+    shown: str,
+    request: PromoteRequest,
+    branch: str | None,
+    limits: Limits,
+) -> _Decided:
+    """Everything the promotion writes, from what is on disk now; raises when refused."""
+    text = read_text(catalog_path, shown, limits)
+    moves = plan_promotion(catalog_from_text(text, shown, root, limits), request)
+    if not moves.moves:
+        return _Decided(moves)
+    edited, catalog = _edited(text, shown, moves, root, limits)
+    todo, conflicts = plan(root, render(catalog), (catalog_path,))
+    if conflicts:
+        raise FindingsError(conflicts)
+    if branch is not None:
+        _check_branch(root, catalog_path, shown, branch)
+    return _Decided(moves, edited, todo)
+
+
+def _command(request: PromoteRequest) -> str:
+    return " ".join(["gitopsgen promote", *(request.apps or ["--all"]), "--to", request.target])
+
+
 def promote(
     root: Path,
     catalog_path: Path,
@@ -70,21 +105,21 @@ def promote(
 ) -> Promotion:
     """Promote as `request` says and regenerate the tree under `root`; with `branch`, create
     that branch at HEAD and commit the catalog and the tree files written on it."""
-    text = read_text(catalog_path, shown, limits)
-    moves = plan_promotion(catalog_from_text(text, shown, root, limits), request)
-    if not moves.moves:
-        return Promotion(moves, None)
-    edited, catalog = _edited(text, shown, moves, root, limits)
-    todo, conflicts = plan(root, render(catalog))
-    if conflicts:
-        raise FindingsError(conflicts)
-    if branch is not None:
-        _check_branch(root, catalog_path, shown, branch)
+    decided = _decide(root, catalog_path, shown, request, branch, limits)
+    if decided.todo is None:
+        return Promotion(decided.moves, None)
+    command = _command(request)
+    with exclusive(root, command):
+        # Decide again from what is on disk now: the lock may have waited for another run.
+        decided = _decide(root, catalog_path, shown, request, branch, limits)
+        todo = decided.todo
+        if todo is None:
+            return Promotion(decided.moves, None)
+        apply(root, todo, command, {catalog_path: decided.edited.encode("utf-8")})
+        if branch is None:
+            return Promotion(decided.moves, todo)
         git.create_branch(root, branch)
-    write_atomic(catalog_path, edited.encode("utf-8"))
-    apply(root, todo)
-    if branch is None:
-        return Promotion(moves, todo)
-    paths = [catalog_path, *(root / p for p in sorted({*todo.writes, *todo.deletes}))]
-    commit = git.commit_paths(root, [git.relative(root, p) for p in paths], commit_message(moves))
-    return Promotion(moves, todo, commit)
+        paths = [catalog_path, *(root / p for p in sorted({*todo.writes, *todo.deletes}))]
+        message = commit_message(decided.moves)
+        commit = git.commit_paths(root, [git.relative(root, p) for p in paths], message)
+    return Promotion(decided.moves, todo, commit)
