@@ -12,6 +12,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from generator.finding import Finding, Resource, Severity
+from generator.k8s.display import NO_NAME, show
 from generator.k8s.kinds import CLUSTER_SCOPED_KINDS
 from generator.k8s.workloads import (
     mapping,
@@ -145,7 +146,7 @@ def check_pod_not_covered(manifests: Sequence[Manifest], ctx: RuleContext) -> It
         where = f"namespace '{workload.namespace}'" if workload.namespace else "this set"
         spec_path = pod_spec_path(manifest) or ("spec",)
         yield POD_NOT_COVERED.finding(
-            f"pods of {workload.kind} {workload.name} (labels: {shown}) are selected by no "
+            f"pods of {workload.label} (labels: {shown}) are selected by no "
             f"NetworkPolicy of {where}, so any traffic reaches and leaves them; add a default deny "
             "(podSelector: {}) or a policy selecting them",
             manifest.position(*spec_path[:-1], "metadata", "labels"),
@@ -174,8 +175,8 @@ def check_ingress_host(manifests: Sequence[Manifest], ctx: RuleContext) -> Itera
             if host is not None and (not isinstance(host, str) or not HOST.fullmatch(host)):
                 if j in (None, 0):  # once per rule, not per path
                     yield INGRESS_HOST.finding(
-                        f"host {host!r} is not a valid DNS name; use lowercase letters, digits, "
-                        "'-' and '.' (a leading '*.' is allowed), without port or scheme",
+                        f"host {show(host)} is not a valid DNS name; use lowercase letters, "
+                        "digits, '-' and '.' (a leading '*.' is allowed), without port or scheme",
                         ingress.position("spec", "rules", i, "host"),
                         resource,
                         ctx.environment,
@@ -184,7 +185,7 @@ def check_ingress_host(manifests: Sequence[Manifest], ctx: RuleContext) -> Itera
             expected = (ctx.ingress_hosts or {}).get(ingress.name)
             if ctx.ingress_hosts is not None and expected is not None and host != expected:
                 yield INGRESS_HOST.finding(
-                    f"Ingress {ingress.name} serves {host!r}, but the host template gives "
+                    f"{ingress.label()} serves {show(host)}, but the host template gives "
                     f"'{expected}'; change the host template in the catalog, not the Ingress",
                     ingress.position("spec", "rules", i, "host"),
                     resource,
@@ -207,7 +208,8 @@ def check_ingress_host(manifests: Sequence[Manifest], ctx: RuleContext) -> Itera
 
 def _named(manifest: Manifest, ctx: RuleContext) -> str:
     namespace = namespace_of(manifest, ctx.namespace)
-    return f"{namespace}/{manifest.name}" if namespace else manifest.name
+    name = manifest.name or NO_NAME
+    return f"{namespace}/{name}" if namespace else name
 
 
 RULES: tuple[ManifestRule, ...] = (

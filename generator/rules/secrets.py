@@ -91,7 +91,7 @@ def _check_plaintext_secret(manifests: Sequence[Manifest], ctx: RuleContext) -> 
                 continue
             keys = ", ".join(f"'{k}'" for k in values)
             yield PLAINTEXT_SECRET.finding(
-                f"Secret '{manifest.name}' carries {keys} in plain text under '{field}' "
+                f"{manifest.label(quoted=True)} carries {keys} in plain text under '{field}' "
                 "(base64 is not encryption); keep the values in the secret store and "
                 "use an ExternalSecret",
                 manifest.position(field),
@@ -136,7 +136,7 @@ def _config_map_findings(manifests: Sequence[Manifest], ctx: RuleContext) -> Ite
                 if not _has_value(value):
                     continue
                 yield LITERAL_CREDENTIAL.finding(
-                    f"ConfigMap '{manifest.name}' key '{key}' looks like a credential and holds "
+                    f"{manifest.label(quoted=True)} key '{key}' looks like a credential and holds "
                     "a literal value; keep it in the secret store and mount it from a Secret "
                     "created by an ExternalSecret",
                     manifest.position(field, key),

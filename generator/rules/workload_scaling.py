@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from generator.finding import Finding, Severity
+from generator.k8s.display import named, show
 from generator.k8s.pod_resources import effective, limit_ranges
 from generator.k8s.workloads import (
     SCALABLE_KINDS,
@@ -84,10 +85,10 @@ def check_min_replicas(manifests: Sequence[Manifest], ctx: RuleContext) -> Itera
     for workload in workloads(manifests, ctx.namespace):
         if workload.kind not in REPLICATED_KINDS or _running(workload) >= minimum:
             continue
-        target = f"{workload.kind} {workload.name}"
+        target = f"{workload.label}"
         if workload.hpa is not None:
             message = (
-                f"HorizontalPodAutoscaler {workload.hpa.name} scales {target} down to "
+                f"{workload.hpa.label()} scales {target} down to "
                 f"{_pods(_running(workload))}, below the environment's minimum of {minimum}; "
                 f"set spec.minReplicas to at least {minimum}"
             )
@@ -106,16 +107,21 @@ def check_min_replicas(manifests: Sequence[Manifest], ctx: RuleContext) -> Itera
         )
 
 
+def _written(value: object) -> str:
+    """An int-or-percent as written (100%, 2), anything else as YAML (null)."""
+    return value if isinstance(value, str) else show(value)
+
+
 def _allowed_disruptions(budget: Manifest, pods: int) -> tuple[int, str]:
     """Disruptions a budget allows for `pods` replicas, and the field that decides it."""
     spec = mapping(budget.obj.get("spec"))
     if "maxUnavailable" in spec:
         value = spec["maxUnavailable"]
-        return scaled(value, pods, round_up=True) or 0, f"maxUnavailable {value}"
+        return scaled(value, pods, round_up=True) or 0, f"maxUnavailable {_written(value)}"
     if "minAvailable" in spec:
         value = spec["minAvailable"]
         needed = scaled(value, pods, round_up=True)
-        return (pods if needed is None else pods - needed), f"minAvailable {value}"
+        return (pods if needed is None else pods - needed), f"minAvailable {_written(value)}"
     return 0, "neither minAvailable nor maxUnavailable"
 
 
@@ -133,7 +139,7 @@ def check_disruption_budget(manifests: Sequence[Manifest], ctx: RuleContext) -> 
             and isinstance(get(b.obj, "spec", "selector"), dict)
             and selector_matches(get(b.obj, "spec", "selector"), labels)
         ]
-        target = f"{workload.kind} {workload.name}"
+        target = f"{workload.label}"
         if not selecting:
             yield DISRUPTION_BUDGET_RULE.finding(
                 f"{target} runs {_pods(pods)} but no PodDisruptionBudget selects its pods; "
@@ -148,7 +154,7 @@ def check_disruption_budget(manifests: Sequence[Manifest], ctx: RuleContext) -> 
                 continue
             field = reason.split(" ")[0]
             yield DISRUPTION_BUDGET_RULE.finding(
-                f"PodDisruptionBudget {budget.name} allows no disruption of the {_pods(pods)} "
+                f"{budget.label()} allows no disruption of the {_pods(pods)} "
                 f"of {target} ({reason}); set maxUnavailable: 1 so nodes can be drained",
                 budget.position("spec", field),
                 resource_of(budget, ctx.namespace),
@@ -181,7 +187,7 @@ def check_hpa(manifests: Sequence[Manifest], ctx: RuleContext) -> Iterator[Findi
         low, high = get(hpa.obj, "spec", "minReplicas"), get(hpa.obj, "spec", "maxReplicas")
         if isinstance(high, int) and count(low, 1) > high:
             yield HPA_RULE.finding(
-                f"HorizontalPodAutoscaler {hpa.name} has minReplicas {count(low, 1)} above "
+                f"{hpa.label()} has minReplicas {count(low, 1)} above "
                 f"maxReplicas {high}; set minReplicas to at most maxReplicas",
                 hpa.position("spec", "minReplicas"),
                 resource,
@@ -192,7 +198,7 @@ def check_hpa(manifests: Sequence[Manifest], ctx: RuleContext) -> Iterator[Findi
         if target is None or target.kind not in SCALABLE_KINDS:
             where = f" of namespace '{key[0]}'" if key[0] else ""
             yield HPA_RULE.finding(
-                f"HorizontalPodAutoscaler {hpa.name} scales {key[1] or '?'} '{key[2]}', which is "
+                f"{hpa.label()} scales {named(key[1], key[2], quoted=True)}, which is "
                 f"not a scalable workload{where} in this set; point spec.scaleTargetRef at an "
                 "existing Deployment or StatefulSet (kind and name)",
                 hpa.position("spec", "scaleTargetRef", "name"),
@@ -207,8 +213,8 @@ def check_hpa(manifests: Sequence[Manifest], ctx: RuleContext) -> Iterator[Findi
                 if name in effective(container, defaults.get(target.namespace))["requests"]:
                     continue
                 yield HPA_RULE.finding(
-                    f"container '{container.name}' of {target.kind} {target.name} sets no "
-                    f"requests.{name}, but HorizontalPodAutoscaler {hpa.name} scales on {name} "
+                    f"container '{container.name}' of {target.label} sets no "
+                    f"requests.{name}, but {hpa.label()} scales on {name} "
                     f"utilization, which is measured against the request; set "
                     f"resources.requests.{name}",
                     target.manifest.position(*container.path, "resources", "requests", name),
