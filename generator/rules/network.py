@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from generator.finding import Finding, Resource, Severity
 from generator.k8s.display import NO_NAME, show
 from generator.k8s.kinds import CLUSTER_SCOPED_KINDS
 from generator.k8s.workloads import (
+    Workload,
     mapping,
     namespace_of,
     pod_labels,
@@ -46,11 +48,15 @@ DEFAULT_DENY = Rule(
 POD_NOT_COVERED = Rule(
     id="network-pod-not-covered",
     severity=Severity.ERROR,
-    summary="Every workload's pods are selected by a NetworkPolicy of their namespace.",
+    summary="Every workload's pods are isolated, for ingress and for egress, by NetworkPolicies "
+    "of their namespace.",
     description=(
-        "Pods no NetworkPolicy selects accept and send any traffic. podSelector is matched "
-        "with matchLabels and matchExpressions against the pod template's labels; a default "
-        "deny (`podSelector: {}`) selects every pod."
+        "Pods no NetworkPolicy selects accept and send any traffic. Each direction counts on "
+        "its own: a pod selected only by policies whose policyTypes are [Ingress] still sends "
+        "traffic anywhere, and one selected only by [Egress] policies accepts any. Without "
+        "policyTypes, the API server makes a policy Ingress, plus Egress when it has egress "
+        "rules. podSelector is matched with matchLabels and matchExpressions against the pod "
+        "template's labels; a default deny (`podSelector: {}`) selects every pod."
     ),
 )
 
@@ -68,12 +74,13 @@ INGRESS_HOST = Rule(
 )
 
 
-def _policies(manifests: Sequence[Manifest], namespace: str, ctx: RuleContext) -> list[Manifest]:
-    return [
-        m
-        for m in manifests
-        if m.kind == "NetworkPolicy" and namespace_of(m, ctx.namespace) == namespace
-    ]
+def _by_namespace(manifests: Sequence[Manifest], ctx: RuleContext) -> dict[str, list[Manifest]]:
+    """The NetworkPolicies of each namespace, in input order."""
+    found: dict[str, list[Manifest]] = {}
+    for manifest in manifests:
+        if manifest.kind == "NetworkPolicy":
+            found.setdefault(namespace_of(manifest, ctx.namespace), []).append(manifest)
+    return found
 
 
 def _selects_all(policy: Manifest) -> bool:
@@ -81,11 +88,14 @@ def _selects_all(policy: Manifest) -> bool:
     return not selector.get("matchLabels") and not selector.get("matchExpressions")
 
 
-def _policy_types(spec: Mapping[str, Any]) -> list[str]:
+def policy_types(spec: Mapping[str, Any]) -> frozenset[str]:
+    """The directions a policy isolates: its policyTypes, else (as the API server defaults
+    them) Ingress, plus Egress when it has egress rules."""
     types = spec.get("policyTypes")
-    if isinstance(types, list):
-        return [t for t in types if isinstance(t, str)]
-    return ["Ingress", "Egress"] if "egress" in spec else ["Ingress"]
+    if isinstance(types, list) and types:
+        return frozenset(t for t in types if t in ("Ingress", "Egress"))
+    egress = spec.get("egress")
+    return frozenset({"Ingress", "Egress"} if isinstance(egress, list) and egress else {"Ingress"})
 
 
 def _allows_all(rules: object, peers: str) -> bool:
@@ -97,9 +107,9 @@ def _allows_all(rules: object, peers: str) -> bool:
 def _undenied(policies: Sequence[Manifest]) -> list[str]:
     """Directions (Ingress, Egress) that no all-pods policy denies by default."""
     open_directions = []
+    for_all = [mapping(p.obj.get("spec")) for p in policies if _selects_all(p)]
     for direction, field, peers in DIRECTIONS:
-        for_all = [mapping(p.obj.get("spec")) for p in policies if _selects_all(p)]
-        denied = any(direction in _policy_types(s) for s in for_all)
+        denied = any(direction in policy_types(s) for s in for_all)
         if not denied or any(_allows_all(s.get(field), peers) for s in for_all):
             open_directions.append(direction)
     return open_directions
@@ -122,8 +132,9 @@ def _anchors(manifests: Sequence[Manifest], ctx: RuleContext) -> dict[str, Manif
 
 
 def check_default_deny(manifests: Sequence[Manifest], ctx: RuleContext) -> Iterator[Finding]:
+    policies = _by_namespace(manifests, ctx)
     for namespace, anchor in _anchors(manifests, ctx).items():
-        missing = _undenied(_policies(manifests, namespace, ctx))
+        missing = _undenied(policies.get(namespace, []))
         if not missing:
             continue
         yield DEFAULT_DENY.finding(
@@ -136,19 +147,73 @@ def check_default_deny(manifests: Sequence[Manifest], ctx: RuleContext) -> Itera
         )
 
 
+@dataclass(frozen=True)
+class _Coverage:
+    """The policies of one namespace: directions isolated for every pod, and the rest."""
+
+    for_all: frozenset[str]
+    selective: tuple[tuple[object, frozenset[str]], ...]  # (podSelector, directions)
+
+    def directions(self, labels: Mapping[str, Any]) -> frozenset[str]:
+        found = set(self.for_all)
+        for selector, types in self.selective:
+            if len(found) == len(DIRECTIONS):
+                break
+            if not types <= found and selector_matches(selector, labels):
+                found |= types
+        return frozenset(found)
+
+
+def _coverage(policies: Sequence[Manifest]) -> _Coverage:
+    for_all: set[str] = set()
+    selective = []
+    for policy in policies:
+        types = policy_types(mapping(policy.obj.get("spec")))
+        if _selects_all(policy):
+            for_all |= types
+        else:
+            selective.append((get(policy.obj, "spec", "podSelector"), types))
+    return _Coverage(frozenset(for_all), tuple(selective))
+
+
+def _uncovered_message(
+    workload: Workload, labels: Mapping[str, Any], missing: Sequence[str]
+) -> str:
+    shown = ", ".join(f"{k}={v}" for k, v in sorted(labels.items())) or "none"
+    where = f"namespace '{workload.namespace}'" if workload.namespace else "this set"
+    pods = f"pods of {workload.label} (labels: {shown})"
+    if len(missing) == len(DIRECTIONS):
+        return (
+            f"{pods} are selected by no NetworkPolicy of {where}, so any traffic reaches and "
+            "leaves them; add a default deny (podSelector: {}) or a policy selecting them"
+        )
+    if missing == ["Ingress"]:
+        return (
+            f"{pods} are selected by no NetworkPolicy of {where} for ingress (those selecting "
+            "them isolate egress only: policyTypes [Egress]), so any traffic reaches them; "
+            "add Ingress to the policyTypes of a policy selecting them, or a default deny for "
+            "ingress"
+        )
+    return (
+        f"{pods} are selected by no NetworkPolicy of {where} for egress (those selecting "
+        "them isolate ingress only: policyTypes [Ingress], or no policyTypes and no egress "
+        "rules), so they may send traffic anywhere; add Egress to the policyTypes of a "
+        "policy selecting them, or a default deny for egress"
+    )
+
+
 def check_pod_not_covered(manifests: Sequence[Manifest], ctx: RuleContext) -> Iterator[Finding]:
+    coverage = {ns: _coverage(found) for ns, found in _by_namespace(manifests, ctx).items()}
+    nothing = _Coverage(frozenset(), ())
     for workload in workloads(manifests, ctx.namespace):
         manifest, labels = workload.manifest, pod_labels(workload.manifest)
-        policies = _policies(manifests, workload.namespace, ctx)
-        if any(selector_matches(get(p.obj, "spec", "podSelector"), labels) for p in policies):
+        covered = coverage.get(workload.namespace, nothing).directions(labels)
+        missing = [direction for direction, _, _ in DIRECTIONS if direction not in covered]
+        if not missing:
             continue
-        shown = ", ".join(f"{k}={v}" for k, v in sorted(labels.items())) or "none"
-        where = f"namespace '{workload.namespace}'" if workload.namespace else "this set"
         spec_path = pod_spec_path(manifest) or ("spec",)
         yield POD_NOT_COVERED.finding(
-            f"pods of {workload.label} (labels: {shown}) are selected by no "
-            f"NetworkPolicy of {where}, so any traffic reaches and leaves them; add a default deny "
-            "(podSelector: {}) or a policy selecting them",
+            _uncovered_message(workload, labels, missing),
             manifest.position(*spec_path[:-1], "metadata", "labels"),
             resource_of(manifest, ctx.namespace),
             ctx.environment,
