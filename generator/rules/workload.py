@@ -23,6 +23,12 @@ from generator.k8s.workloads import (
 )
 from generator.manifest import Manifest, get
 from generator.rule import ManifestRule, Rule, RuleContext
+from generator.rules.workload_api import (
+    CONTAINER_NAMES,
+    CONTAINER_PORTS,
+    SELECTOR,
+    VOLUME_MOUNT,
+)
 from generator.rules.workload_scaling import DISRUPTION_BUDGET, HPA, MIN_REPLICAS
 
 RESOURCES = ("cpu", "memory")
@@ -222,4 +228,8 @@ RULES: tuple[ManifestRule, ...] = (
     MIN_REPLICAS,
     DISRUPTION_BUDGET,
     HPA,
+    SELECTOR,
+    CONTAINER_NAMES,
+    CONTAINER_PORTS,
+    VOLUME_MOUNT,
 )

@@ -1,0 +1,63 @@
+"""Objects indexed by namespace and label, so a rule finds what a selector matches without
+comparing every selector with every object.
+
+A selector with `matchLabels` is checked only against the objects carrying its rarest
+label pair; one with only `matchExpressions` against its namespace. Every candidate is then
+confirmed with `selector_matches` (full LabelSelector semantics).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Mapping
+from typing import Any, Generic, TypeVar
+
+from generator.k8s.workloads import Workload, mapping, pod_labels, selector_matches
+
+T = TypeVar("T")
+
+
+def _pairs(labels: Mapping[str, Any]) -> Iterable[tuple[str, Hashable]]:
+    for key, value in labels.items():
+        if isinstance(value, Hashable):
+            yield key, value
+
+
+class LabelIndex(Generic[T]):
+    """Items with the namespace and labels they carry."""
+
+    def __init__(self) -> None:
+        self._items: dict[str, list[tuple[T, Mapping[str, Any]]]] = {}
+        self._by_pair: dict[tuple[str, str, Hashable], list[tuple[T, Mapping[str, Any]]]] = {}
+
+    def add(self, namespace: str, labels: Mapping[str, Any], item: T) -> None:
+        entry = (item, labels)
+        self._items.setdefault(namespace, []).append(entry)
+        for key, value in _pairs(labels):
+            self._by_pair.setdefault((namespace, key, value), []).append(entry)
+
+    def namespaces(self) -> list[str]:
+        return list(self._items)
+
+    def select(self, namespace: str, selector: object) -> list[T]:
+        """Items of `namespace` whose labels `selector` (a LabelSelector) matches, in the
+        order they were added; an empty selector matches every item."""
+        wanted = mapping(mapping(selector).get("matchLabels"))
+        candidates = self._items.get(namespace, [])
+        for key, value in _pairs(wanted):
+            bucket = self._by_pair.get((namespace, key, value), [])
+            if len(bucket) < len(candidates):
+                candidates = bucket
+        return [item for item, labels in candidates if selector_matches(selector, labels)]
+
+    def select_labels(self, namespace: str, labels: object) -> list[T]:
+        """Items matched by a plain label map (a Service's or ReplicationController's
+        selector): every pair must be present."""
+        return self.select(namespace, {"matchLabels": mapping(labels)})
+
+
+def pod_index(found: Iterable[Workload]) -> LabelIndex[Workload]:
+    """Workloads by the namespace and labels of their pods."""
+    index: LabelIndex[Workload] = LabelIndex()
+    for workload in found:
+        index.add(workload.namespace, pod_labels(workload.manifest), workload)
+    return index
