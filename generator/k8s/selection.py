@@ -55,6 +55,28 @@ class LabelIndex(Generic[T]):
         return self.select(namespace, {"matchLabels": mapping(labels)})
 
 
+def describe(selector: object) -> str:
+    """A LabelSelector as kubectl writes it: `app=web, tier in (a, b), !canary`;
+    `everything` when empty."""
+    terms = mapping(selector)
+    parts = [f"{k}={v}" for k, v in mapping(terms.get("matchLabels")).items()]
+    expressions = terms.get("matchExpressions")
+    for item in expressions if isinstance(expressions, list) else []:
+        expression = mapping(item)
+        key, operator = expression.get("key"), str(expression.get("operator"))
+        values = expression.get("values")
+        listed = ", ".join(str(v) for v in values) if isinstance(values, list) else ""
+        if operator in ("In", "NotIn"):
+            parts.append(f"{key} {operator.lower()} ({listed})")
+        elif operator == "Exists":
+            parts.append(f"{key}")
+        elif operator == "DoesNotExist":
+            parts.append(f"!{key}")
+        else:
+            parts.append(f"{key} {operator} ({listed})")
+    return ", ".join(parts) or "everything"
+
+
 def pod_index(found: Iterable[Workload]) -> LabelIndex[Workload]:
     """Workloads by the namespace and labels of their pods."""
     index: LabelIndex[Workload] = LabelIndex()

@@ -27,6 +27,12 @@ from generator.k8s.workloads import (
 )
 from generator.manifest import Manifest, get
 from generator.rule import ManifestRule, Rule, RuleContext
+from generator.rules.network_services import (
+    INGRESS_BACKEND,
+    SERVICE_MONITOR,
+    SERVICE_SELECTOR,
+    TARGET_PORT,
+)
 
 DIRECTIONS = (("Ingress", "ingress", "from"), ("Egress", "egress", "to"))
 _DNS_LABEL = r"[a-z0-9]([-a-z0-9]*[a-z0-9])?"
@@ -281,4 +287,8 @@ RULES: tuple[ManifestRule, ...] = (
     ManifestRule(DEFAULT_DENY, check_default_deny),
     ManifestRule(POD_NOT_COVERED, check_pod_not_covered),
     ManifestRule(INGRESS_HOST, check_ingress_host),
+    SERVICE_SELECTOR,
+    TARGET_PORT,
+    INGRESS_BACKEND,
+    SERVICE_MONITOR,
 )
