@@ -29,6 +29,8 @@ from generator.rules.workload_api import (
     SELECTOR,
     VOLUME_MOUNT,
 )
+from generator.rules.workload_availability import BUDGET_FIELDS, BUDGET_PODS, HIGH_AVAILABILITY
+from generator.rules.workload_refs import CONFIG_REFERENCE
 from generator.rules.workload_scaling import DISRUPTION_BUDGET, HPA, MIN_REPLICAS
 
 RESOURCES = ("cpu", "memory")
@@ -232,4 +234,8 @@ RULES: tuple[ManifestRule, ...] = (
     CONTAINER_NAMES,
     CONTAINER_PORTS,
     VOLUME_MOUNT,
+    CONFIG_REFERENCE,
+    BUDGET_FIELDS,
+    BUDGET_PODS,
+    HIGH_AVAILABILITY,
 )
