@@ -9,6 +9,12 @@ from generator.k8s.display import show
 from generator.k8s.podspec import pod_specs
 from generator.manifest import Manifest
 from generator.rule import ManifestRule, Rule, RuleContext
+from generator.rules.rbac_paths import (
+    ESCALATION,
+    ROLE_REFERENCE,
+    SENSITIVE_ACCESS,
+    SERVICE_ACCOUNT_TOKEN,
+)
 
 RBAC_GROUP = "rbac.authorization.k8s.io"
 
@@ -205,4 +211,8 @@ RULES: tuple[ManifestRule, ...] = (
     ManifestRule(CLUSTER_ADMIN, _check_cluster_admin),
     ManifestRule(WILDCARD, _check_wildcard),
     ManifestRule(DEFAULT_SERVICE_ACCOUNT, _check_default_service_account),
+    ESCALATION,
+    SENSITIVE_ACCESS,
+    ROLE_REFERENCE,
+    SERVICE_ACCOUNT_TOKEN,
 )
