@@ -8,7 +8,7 @@ confirmed with `selector_matches` (full LabelSelector semantics).
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable, Iterator, Mapping
 from typing import Any, Generic, TypeVar
 
 from generator.k8s.workloads import Workload, mapping, pod_labels, selector_matches
@@ -53,6 +53,30 @@ class LabelIndex(Generic[T]):
         """Items matched by a plain label map (a Service's or ReplicationController's
         selector): every pair must be present."""
         return self.select(namespace, {"matchLabels": mapping(labels)})
+
+
+class SelectorIndex(Generic[T]):
+    """Items with a LabelSelector each, to find those matching a set of labels: a selector
+    can only match labels that carry its first matchLabels pair, so it is filed under that
+    pair; selectors without matchLabels are tried for every set of labels of the namespace."""
+
+    def __init__(self) -> None:
+        self._by_pair: dict[tuple[str, str, Hashable], list[tuple[T, object]]] = {}
+        self._open: dict[str, list[tuple[T, object]]] = {}
+
+    def add(self, namespace: str, selector: object, item: T) -> None:
+        first = next(iter(_pairs(mapping(mapping(selector).get("matchLabels")))), None)
+        if first is None:
+            self._open.setdefault(namespace, []).append((item, selector))
+        else:
+            self._by_pair.setdefault((namespace, *first), []).append((item, selector))
+
+    def matching(self, namespace: str, labels: Mapping[str, Any]) -> Iterator[T]:
+        """Items whose selector matches `labels`, those without matchLabels first."""
+        candidates = [*self._open.get(namespace, [])]
+        for key, value in _pairs(labels):
+            candidates += self._by_pair.get((namespace, key, value), [])
+        return (item for item, selector in candidates if selector_matches(selector, labels))
 
 
 def describe(selector: object) -> str:

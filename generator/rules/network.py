@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from generator.finding import Finding, Resource, Severity
 from generator.k8s.display import NO_NAME, show
 from generator.k8s.kinds import CLUSTER_SCOPED_KINDS
+from generator.k8s.selection import SelectorIndex
 from generator.k8s.workloads import (
     Workload,
     mapping,
@@ -22,7 +22,6 @@ from generator.k8s.workloads import (
     pod_labels,
     pod_spec_path,
     resource_of,
-    selector_matches,
     workloads,
 )
 from generator.manifest import Manifest, get
@@ -153,33 +152,29 @@ def check_default_deny(manifests: Sequence[Manifest], ctx: RuleContext) -> Itera
         )
 
 
-@dataclass(frozen=True)
 class _Coverage:
-    """The policies of one namespace: directions isolated for every pod, and the rest."""
+    """The policies of each namespace: directions isolated for every pod, and the policies
+    that select some pods, filed by label (`SelectorIndex`)."""
 
-    for_all: frozenset[str]
-    selective: tuple[tuple[object, frozenset[str]], ...]  # (podSelector, directions)
+    def __init__(self, policies: Mapping[str, Sequence[Manifest]]) -> None:
+        self._for_all: dict[str, set[str]] = {}
+        self._selective: SelectorIndex[frozenset[str]] = SelectorIndex()
+        for namespace, found in policies.items():
+            for policy in found:
+                types = policy_types(mapping(policy.obj.get("spec")))
+                if _selects_all(policy):
+                    self._for_all.setdefault(namespace, set()).update(types)
+                else:
+                    selector = get(policy.obj, "spec", "podSelector")
+                    self._selective.add(namespace, selector, types)
 
-    def directions(self, labels: Mapping[str, Any]) -> frozenset[str]:
-        found = set(self.for_all)
-        for selector, types in self.selective:
+    def directions(self, namespace: str, labels: Mapping[str, Any]) -> set[str]:
+        found = set(self._for_all.get(namespace, ()))
+        for types in self._selective.matching(namespace, labels):
             if len(found) == len(DIRECTIONS):
                 break
-            if not types <= found and selector_matches(selector, labels):
-                found |= types
-        return frozenset(found)
-
-
-def _coverage(policies: Sequence[Manifest]) -> _Coverage:
-    for_all: set[str] = set()
-    selective = []
-    for policy in policies:
-        types = policy_types(mapping(policy.obj.get("spec")))
-        if _selects_all(policy):
-            for_all |= types
-        else:
-            selective.append((get(policy.obj, "spec", "podSelector"), types))
-    return _Coverage(frozenset(for_all), tuple(selective))
+            found |= types
+        return found
 
 
 def _uncovered_message(
@@ -209,11 +204,10 @@ def _uncovered_message(
 
 
 def check_pod_not_covered(manifests: Sequence[Manifest], ctx: RuleContext) -> Iterator[Finding]:
-    coverage = {ns: _coverage(found) for ns, found in _by_namespace(manifests, ctx).items()}
-    nothing = _Coverage(frozenset(), ())
+    coverage = _Coverage(_by_namespace(manifests, ctx))
     for workload in workloads(manifests, ctx.namespace):
         manifest, labels = workload.manifest, pod_labels(workload.manifest)
-        covered = coverage.get(workload.namespace, nothing).directions(labels)
+        covered = coverage.directions(workload.namespace, labels)
         missing = [direction for direction, _, _ in DIRECTIONS if direction not in covered]
         if not missing:
             continue

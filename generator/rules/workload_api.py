@@ -9,6 +9,7 @@ from typing import Any
 from generator.finding import Finding, Severity
 from generator.k8s.display import show
 from generator.k8s.podspec import pod_containers, pod_specs
+from generator.k8s.selection import describe
 from generator.k8s.workloads import mapping, pod_labels, resource_of, selector_matches
 from generator.manifest import Manifest, get
 from generator.rule import ManifestRule, Rule, RuleContext
@@ -88,7 +89,10 @@ def check_selector(manifests: Sequence[Manifest], ctx: RuleContext) -> Iterator[
         problem = _selector_problem(manifest)
         if problem is None:
             continue
-        labels = show(dict(pod_labels(manifest)))
+        labels = describe({"matchLabels": pod_labels(manifest)})
+        selector = mapping(get(manifest.obj, "spec", "selector"))
+        if manifest.kind == "ReplicationController":
+            selector = {"matchLabels": selector}
         if problem == "empty":
             message = (
                 f"{manifest.label()}: spec.selector is empty, which the API server refuses; "
@@ -96,9 +100,9 @@ def check_selector(manifests: Sequence[Manifest], ctx: RuleContext) -> Iterator[
             )
         else:
             message = (
-                f"{manifest.label()}: spec.selector {show(get(manifest.obj, 'spec', 'selector'))} "
-                f"does not match the pod template's labels ({labels}), so the API server "
-                "refuses it; select labels the template carries"
+                f"{manifest.label()}: spec.selector ({describe(selector)}) does not match the "
+                f"pod template's labels ({labels}), so the API server refuses it; select labels "
+                "the template carries"
             )
         yield SELECTOR_RULE.finding(
             message,
