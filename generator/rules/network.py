@@ -1,4 +1,5 @@
-"""`network-` rules: a default deny per namespace, every pod covered, unique valid Ingress hosts.
+"""`network-` rules: a default deny per namespace, every pod covered (the Service and Ingress
+rules live in `network_services` and `network_ingress`).
 
 An object without `metadata.namespace` lands in the context's namespace (`validate`); in a
 `lint` run without one, such objects form one unnamed namespace: policies and workloads
@@ -7,12 +8,10 @@ among them are matched with each other, but no default deny is demanded for it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from generator.finding import Finding, Resource, Severity
-from generator.k8s.display import NO_NAME, show
 from generator.k8s.kinds import CLUSTER_SCOPED_KINDS
 from generator.k8s.selection import SelectorIndex
 from generator.k8s.workloads import (
@@ -26,17 +25,10 @@ from generator.k8s.workloads import (
 )
 from generator.manifest import Manifest, get
 from generator.rule import ManifestRule, Rule, RuleContext
-from generator.rules.network_services import (
-    INGRESS_BACKEND,
-    SERVICE_MONITOR,
-    SERVICE_SELECTOR,
-    TARGET_PORT,
-)
+from generator.rules.network_ingress import INGRESS_BACKEND, INGRESS_HOST
+from generator.rules.network_services import SERVICE_MONITOR, SERVICE_SELECTOR, TARGET_PORT
 
 DIRECTIONS = (("Ingress", "ingress", "from"), ("Egress", "egress", "to"))
-_DNS_LABEL = r"[a-z0-9]([-a-z0-9]*[a-z0-9])?"
-HOST = re.compile(rf"(\*\.)?{_DNS_LABEL}(\.{_DNS_LABEL})*")
-
 DEFAULT_DENY = Rule(
     id="network-default-deny",
     severity=Severity.ERROR,
@@ -62,19 +54,6 @@ POD_NOT_COVERED = Rule(
         "policyTypes, the API server makes a policy Ingress, plus Egress when it has egress "
         "rules. podSelector is matched with matchLabels and matchExpressions against the pod "
         "template's labels; a default deny (`podSelector: {}`) selects every pod."
-    ),
-)
-
-INGRESS_HOST = Rule(
-    id="network-ingress-host",
-    severity=Severity.ERROR,
-    summary="Ingress hosts are valid DNS names and each host and path is routed once.",
-    description=(
-        "Two Ingresses routing the same host and path make the controller pick one at "
-        "random; the second is reported. A rule without a host routes every host. Hosts must "
-        "be lowercase DNS names (a leading `*.` wildcard is allowed). In `validate`, each "
-        "app's Ingress must serve the host its environment's (or its own) host template "
-        "gives it."
     ),
 )
 
@@ -220,67 +199,10 @@ def check_pod_not_covered(manifests: Sequence[Manifest], ctx: RuleContext) -> It
         )
 
 
-def _routes(ingress: Manifest) -> Iterator[tuple[int, object, int | None, str]]:
-    """(rule index, host, path index or None, path) of every route of an Ingress."""
-    rules = get(ingress.obj, "spec", "rules")
-    for i, rule in enumerate(rules if isinstance(rules, list) else []):
-        paths = get(rule, "http", "paths")
-        if not isinstance(paths, list) or not paths:
-            yield i, mapping(rule).get("host"), None, "/"
-        for j, entry in enumerate(paths if isinstance(paths, list) else []):
-            path = mapping(entry).get("path")
-            yield i, mapping(rule).get("host"), j, path if isinstance(path, str) else "/"
-
-
-def check_ingress_host(manifests: Sequence[Manifest], ctx: RuleContext) -> Iterator[Finding]:
-    seen: dict[tuple[str, str], Manifest] = {}
-    for ingress in (m for m in manifests if m.kind == "Ingress"):
-        resource = resource_of(ingress, ctx.namespace)
-        for i, host, j, path in _routes(ingress):
-            if host is not None and (not isinstance(host, str) or not HOST.fullmatch(host)):
-                if j in (None, 0):  # once per rule, not per path
-                    yield INGRESS_HOST.finding(
-                        f"host {show(host)} is not a valid DNS name; use lowercase letters, "
-                        "digits, '-' and '.' (a leading '*.' is allowed), without port or scheme",
-                        ingress.position("spec", "rules", i, "host"),
-                        resource,
-                        ctx.environment,
-                    )
-                continue
-            expected = (ctx.ingress_hosts or {}).get(ingress.name)
-            if ctx.ingress_hosts is not None and expected is not None and host != expected:
-                yield INGRESS_HOST.finding(
-                    f"{ingress.label()} serves {show(host)}, but the host template gives "
-                    f"'{expected}'; change the host template in the catalog, not the Ingress",
-                    ingress.position("spec", "rules", i, "host"),
-                    resource,
-                    ctx.environment,
-                )
-            shown = f"host '{host}'" if host else "every host (no host set)"
-            first = seen.get((host or "", path))
-            if first is None:
-                seen[(host or "", path)] = ingress
-                continue
-            node = ("http", "paths", j, "path") if j is not None else ("host",)
-            yield INGRESS_HOST.finding(
-                f"{shown} path '{path}' is already routed by Ingress {_named(first, ctx)}; "
-                "give this app its own host or path",
-                ingress.position("spec", "rules", i, *node),
-                resource,
-                ctx.environment,
-            )
-
-
-def _named(manifest: Manifest, ctx: RuleContext) -> str:
-    namespace = namespace_of(manifest, ctx.namespace)
-    name = manifest.name or NO_NAME
-    return f"{namespace}/{name}" if namespace else name
-
-
 RULES: tuple[ManifestRule, ...] = (
     ManifestRule(DEFAULT_DENY, check_default_deny),
     ManifestRule(POD_NOT_COVERED, check_pod_not_covered),
-    ManifestRule(INGRESS_HOST, check_ingress_host),
+    INGRESS_HOST,
     SERVICE_SELECTOR,
     TARGET_PORT,
     INGRESS_BACKEND,

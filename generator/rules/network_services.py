@@ -1,9 +1,9 @@
-"""`network-` rules on what Services, Ingresses and ServiceMonitors point at within one set
-(one overlay, one environment, one `lint` run): pods, ports and Services that are not there.
+"""`network-` rules on what Services and ServiceMonitors point at within one set (one
+overlay, one environment, one `lint` run): pods, ports and Services that are not there.
 
 A reference to an object absent from the set is a warning (it may be deployed from
-elsewhere); a reference the set contradicts (a Service without the port an Ingress names, a
-named targetPort no selected container declares) is an error.
+elsewhere); a reference the set contradicts (a named targetPort no selected container
+declares) is an error.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from generator.finding import Finding, Severity
-from generator.k8s.display import show
 from generator.k8s.selection import LabelIndex, describe, pod_index
 from generator.k8s.workloads import (
     Workload,
@@ -22,7 +21,7 @@ from generator.k8s.workloads import (
     resource_of,
     workloads,
 )
-from generator.manifest import Manifest, NodePath, get
+from generator.manifest import Manifest, get
 from generator.rule import ManifestRule, Rule, RuleContext
 
 SERVICE_SELECTOR_RULE = Rule(
@@ -49,19 +48,6 @@ TARGET_PORT_RULE = Rule(
     ),
 )
 
-INGRESS_BACKEND_RULE = Rule(
-    id="network-ingress-backend",
-    severity=Severity.ERROR,
-    summary="An Ingress routes to a Service of the set, on a port that Service has.",
-    description=(
-        "Each `backend.service` of an Ingress (its rules' paths and its defaultBackend) names "
-        "a Service of the Ingress's namespace and one of its ports, by `number` (the Service "
-        "`port`) or by `name`. A Service that is present but lacks the port is an error: the "
-        "controller answers 503. A Service absent from the set is a warning, since it may be "
-        "deployed from elsewhere."
-    ),
-)
-
 SERVICE_MONITOR_RULE = Rule(
     id="network-service-monitor",
     severity=Severity.WARNING,
@@ -76,7 +62,7 @@ SERVICE_MONITOR_RULE = Rule(
 )
 
 
-def _services(manifests: Sequence[Manifest]) -> Iterator[Manifest]:
+def services(manifests: Sequence[Manifest]) -> Iterator[Manifest]:
     return (m for m in manifests if m.kind == "Service" and m.api_version == "v1")
 
 
@@ -113,7 +99,7 @@ class _Ports:
 
 def check_service_selector(manifests: Sequence[Manifest], ctx: RuleContext) -> Iterator[Finding]:
     pods = pod_index(workloads(manifests, ctx.namespace))
-    for service in _services(manifests):
+    for service in services(manifests):
         selector = _selector(service)
         namespace = namespace_of(service, ctx.namespace)
         if selector is None or pods.select_labels(namespace, selector):
@@ -132,7 +118,7 @@ def check_service_selector(manifests: Sequence[Manifest], ctx: RuleContext) -> I
 def check_target_port(manifests: Sequence[Manifest], ctx: RuleContext) -> Iterator[Finding]:
     pods = pod_index(workloads(manifests, ctx.namespace))
     declared = _Ports()
-    for service in _services(manifests):
+    for service in services(manifests):
         selector = _selector(service)
         if selector is None:
             continue
@@ -155,67 +141,13 @@ def check_target_port(manifests: Sequence[Manifest], ctx: RuleContext) -> Iterat
             )
 
 
-def _backends(ingress: Manifest) -> Iterator[tuple[NodePath, Mapping[str, Any], str]]:
-    """(node path of backend.service, its mapping, which route) of every Ingress backend."""
-    default = get(ingress.obj, "spec", "defaultBackend", "service")
-    if isinstance(default, Mapping):
-        yield ("spec", "defaultBackend", "service"), default, "its default backend"
-    rules = get(ingress.obj, "spec", "rules")
-    for i, rule in enumerate(rules if isinstance(rules, list) else []):
-        paths = get(rule, "http", "paths")
-        host = mapping(rule).get("host")
-        for j, entry in enumerate(paths if isinstance(paths, list) else []):
-            service = get(entry, "backend", "service")
-            if isinstance(service, Mapping):
-                path = mapping(entry).get("path", "/")
-                route = f"host {show(host)} path {show(path)}" if host else f"path {show(path)}"
-                yield ("spec", "rules", i, "http", "paths", j, "backend", "service"), service, route
-
-
-def _port_names(service: Manifest) -> tuple[set[object], set[object], str]:
+def port_names(service: Manifest) -> tuple[set[object], set[object], str]:
     ports = get(service.obj, "spec", "ports")
     entries = [mapping(p) for p in (ports if isinstance(ports, list) else [])]
     shown = ", ".join(
         f"{p.get('name')} {p.get('port')}" if p.get("name") else str(p.get("port")) for p in entries
     )
     return {p.get("port") for p in entries}, {p.get("name") for p in entries}, shown or "none"
-
-
-def check_ingress_backend(manifests: Sequence[Manifest], ctx: RuleContext) -> Iterator[Finding]:
-    services = {(namespace_of(s, ctx.namespace), s.name): s for s in _services(manifests)}
-    for ingress in (m for m in manifests if m.kind == "Ingress"):
-        namespace = namespace_of(ingress, ctx.namespace)
-        resource = resource_of(ingress, ctx.namespace)
-        for at, backend, route in _backends(ingress):
-            name = backend.get("name")
-            service = services.get((namespace, name)) if isinstance(name, str) else None
-            if service is None:
-                yield INGRESS_BACKEND_RULE.finding(
-                    f"{ingress.label()} routes {route} to Service {show(name)}, which is not in "
-                    "this set; add the Service or fix the name (a warning: it may be deployed "
-                    "from elsewhere)",
-                    ingress.position(*at, "name"),
-                    resource,
-                    ctx.environment,
-                    Severity.WARNING,
-                )
-                continue
-            port = mapping(backend.get("port"))
-            numbers, names, shown = _port_names(service)
-            if "number" in port and port["number"] not in numbers:
-                wanted, field = f"port {show(port['number'])}", "number"
-            elif "name" in port and port["name"] not in names:
-                wanted, field = f"port {show(port['name'])}", "name"
-            else:
-                continue
-            yield INGRESS_BACKEND_RULE.finding(
-                f"{ingress.label()} routes {route} to {wanted} of Service '{name}', which has no "
-                f"such port (its ports: {shown}), so the controller answers 503; use one of its "
-                "ports",
-                ingress.position(*at, "port", field),
-                resource,
-                ctx.environment,
-            )
 
 
 def _monitored_namespaces(monitor: Manifest, own: str, known: Sequence[str]) -> list[str]:
@@ -230,7 +162,7 @@ def _monitored_namespaces(monitor: Manifest, own: str, known: Sequence[str]) -> 
 
 def check_service_monitor(manifests: Sequence[Manifest], ctx: RuleContext) -> Iterator[Finding]:
     index: LabelIndex[Manifest] = LabelIndex()
-    for service in _services(manifests):
+    for service in services(manifests):
         labels = mapping(get(service.obj, "metadata", "labels"))
         index.add(namespace_of(service, ctx.namespace), labels, service)
     for monitor in manifests:
@@ -257,7 +189,7 @@ def check_service_monitor(manifests: Sequence[Manifest], ctx: RuleContext) -> It
                 ctx.environment,
             )
             continue
-        names = {n for s in selected for n in _port_names(s)[1]}
+        names = {n for s in selected for n in port_names(s)[1]}
         endpoints = get(monitor.obj, "spec", "endpoints")
         for i, endpoint in enumerate(endpoints if isinstance(endpoints, list) else []):
             port = mapping(endpoint).get("port")
@@ -274,5 +206,4 @@ def check_service_monitor(manifests: Sequence[Manifest], ctx: RuleContext) -> It
 
 SERVICE_SELECTOR = ManifestRule(SERVICE_SELECTOR_RULE, check_service_selector)
 TARGET_PORT = ManifestRule(TARGET_PORT_RULE, check_target_port)
-INGRESS_BACKEND = ManifestRule(INGRESS_BACKEND_RULE, check_ingress_backend)
 SERVICE_MONITOR = ManifestRule(SERVICE_MONITOR_RULE, check_service_monitor)
