@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.finding import Position, Resource
+from generator.k8s.display import named
 
 Key = str | int
 NodePath = tuple[Key, ...]
@@ -62,6 +63,10 @@ class Manifest:
         meta = self.obj.get("metadata")
         value = meta.get("namespace") if isinstance(meta, Mapping) else None
         return value if isinstance(value, str) else None
+
+    def label(self, *, quoted: bool = False) -> str:
+        """How messages name the object: `Deployment web`, or `Deployment (no name)`."""
+        return named(self.kind, self.name, quoted=quoted)
 
     @property
     def resource(self) -> Resource:

@@ -24,11 +24,21 @@ from tests.test_golden import CASES
 TEMPLATED = ("Deployment", "StatefulSet", "DaemonSet", "Job")
 # The findings of each case (none unless listed): the example case keeps the probes its
 # catalog lacks on purpose (tests/test_validate.py shows the same findings on the CLI).
-# Warnings only: what the catalogs relax on purpose, and the example's missing liveness probe.
+# Warnings only: what the catalogs relax on purpose, the example's missing liveness probe, and
+# ConfigMaps and Secrets the catalogs take from outside the tree.
 READ_ONLY_ROOT = (
     "container 'legacy-shop' of Deployment legacy-shop has a writable root filesystem; set "
     "securityContext.readOnlyRootFilesystem: true and mount an emptyDir where it writes; "
     "catalog entry: "
+)
+ABSENT = (
+    "which is not in this set; the pod does not start until it exists: add {make}, or mark the "
+    "reference optional: true (a warning: it may be created elsewhere); catalog entry: "
+)
+# The catalogs take a broker's Secret and mount a ConfigMap and a Secret that something else
+# owns (workload-config-reference says so; the pods start once those exist).
+BROKER = "env var 'BROKER_PASSWORD' of Deployment {app} takes Secret 'rabbitmq', " + ABSENT.format(
+    make="an ExternalSecret for it"
 )
 FINDINGS = {
     "example": [
@@ -41,6 +51,26 @@ FINDINGS = {
             "process is restarted; catalog entry: catalog.yaml:168:3",
         ),
     ],
+    "containers": [
+        (
+            "workload-config-reference",
+            "warning",
+            "base/orders/deployment.yaml",
+            82,
+            "container 'orders' " + BROKER.format(app="orders") + "catalog.yaml:37:3",
+        ),
+    ],
+    "daemonset": [
+        (
+            "workload-config-reference",
+            "warning",
+            "base/log-agent/daemonset.yaml",
+            82,
+            "volume 'etc-log-agent' of DaemonSet log-agent takes ConfigMap 'log-agent-config', "
+            + ABSENT.format(make="it")
+            + "catalog.yaml:26:3",
+        ),
+    ],
     "everything": [
         (
             "workload-read-only-root-filesystem",
@@ -49,8 +79,33 @@ FINDINGS = {
             68,
             READ_ONLY_ROOT + "catalog.yaml:282:3",
         ),
+        (
+            "workload-config-reference",
+            "warning",
+            "base/worker/deployment.yaml",
+            66,
+            "container 'worker' " + BROKER.format(app="worker") + "catalog.yaml:187:3",
+        ),
     ],
     "platform-shape": [
+        (
+            "workload-config-reference",
+            "warning",
+            "base/legacy-shop/deployment.yaml",
+            91,
+            "volume 'etc-legacy-shop' of Deployment legacy-shop takes ConfigMap "
+            "'legacy-shop-settings', " + ABSENT.format(make="it") + "catalog.yaml:44:3",
+        ),
+        (
+            "workload-config-reference",
+            "warning",
+            "base/legacy-shop/deployment.yaml",
+            94,
+            "volume 'etc-legacy-shop-tls' of Deployment legacy-shop takes Secret "
+            "'legacy-shop-client-cert', "
+            + ABSENT.format(make="an ExternalSecret for it")
+            + "catalog.yaml:44:3",
+        ),
         (
             "workload-read-only-root-filesystem",
             "warning",

@@ -336,6 +336,55 @@ def test_whole_output_one_finding_per_field():
     ]
 
 
+def test_unnamed_containers_and_volumes_and_null_values():
+    text = pod(
+        "  securityContext: {runAsNonRoot: true, seccompProfile: {type: RuntimeDefault}}\n"
+        "  initContainers:\n"
+        "    - image: init:1\n"
+        "      securityContext:\n"
+        "        allowPrivilegeEscalation: false\n"
+        "        capabilities: {drop: [All], add: [null]}\n"
+        "  containers:\n"
+        "    - name: web\n"
+        "      image: web:1\n"
+        "      securityContext:\n"
+        "        allowPrivilegeEscalation: false\n"
+        "        capabilities: {drop: [all]}\n"
+        "    - image: side:1\n"
+        "      securityContext: {allowPrivilegeEscalation: null, capabilities: {drop: [ALL]}}\n"
+        "  volumes:\n"
+        "    - hostPath: {path: null}\n"
+    )
+    ctx = RuleContext(kubernetes_version="1.37", pod_security_level="restricted")
+    manifests = load_manifests(text, "pod.yaml")
+    found = sorted(
+        (f for entry in RULES if entry.applies(ctx) for f in entry.check(manifests, ctx)),
+        key=lambda f: f.sort_key(),
+    )
+    assert [str(f) for f in found] == [
+        "pod.yaml:11:24: error: init container 'initContainers[0]' drops 'All', not ALL: Pod "
+        "Security accepts only the upper-case ALL; set securityContext.capabilities.drop: [ALL] "
+        "(pod-security-capabilities-restricted)",
+        "pod.yaml:11:43: error: init container 'initContainers[0]' adds capability null; remove "
+        "it (only the default set may be added, spelled like 'CHOWN') "
+        "(pod-security-capabilities-baseline)",
+        "pod.yaml:11:43: error: init container 'initContainers[0]' adds capability null; remove "
+        "it (only NET_BIND_SERVICE may be added) (pod-security-capabilities-restricted)",
+        "pod.yaml:17:24: error: container 'web' drops 'all', not ALL: Pod Security accepts only "
+        "the upper-case ALL; set securityContext.capabilities.drop: [ALL] "
+        "(pod-security-capabilities-restricted)",
+        "pod.yaml:19:25: error: container 'containers[1]' does not set "
+        "securityContext.allowPrivilegeEscalation; set it to false "
+        "(pod-security-allow-privilege-escalation)",
+        "pod.yaml:21:7: error: volume (no name) mounts hostPath null from the node; use a "
+        "persistentVolumeClaim, emptyDir, configMap or secret volume instead "
+        "(pod-security-host-path-volumes)",
+        "pod.yaml:21:7: error: volume (no name) uses the restricted volume type 'hostPath'; use "
+        "a persistentVolumeClaim (or configMap, secret, emptyDir, projected, downwardAPI, csi, "
+        "ephemeral, image) instead (pod-security-restricted-volumes)",
+    ]
+
+
 @pytest.mark.parametrize(
     ("text", "version"),
     [("1.31", (1, 31)), ("v1.31.2", (1, 31)), (" 1.9 ", (1, 9)), ("latest", LATEST)],

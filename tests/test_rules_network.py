@@ -1,5 +1,7 @@
 """Whole findings of the network- rules on their failing examples, plus edge cases."""
 
+import pytest
+
 from generator.finding import Resource, Severity
 from generator.manifest_yaml import load_manifests
 from generator.rule import RuleContext
@@ -89,16 +91,30 @@ def test_pod_not_covered():
     advice = "add a default deny (podSelector: {}) or a policy selecting them"
     assert run("network-pod-not-covered") == [
         (
-            38,
+            33,
+            7,
+            "pods of Deployment web (labels: app=web, tier=frontend) are selected by no "
+            "NetworkPolicy of namespace 'prod' for egress (those selecting them isolate ingress "
+            "only: policyTypes [Ingress], or no policyTypes and no egress rules), so they may "
+            "send traffic anywhere; add Egress to the policyTypes of a policy selecting them, or "
+            "a default deny for egress",
+            Resource("Deployment", "web", "prod"),
+            "prod",
+            E,
+        ),
+        (
+            48,
             7,
             "pods of Deployment api (labels: app=api) are selected by no NetworkPolicy of "
-            f"namespace 'prod', so any traffic reaches and leaves them; {advice}",
+            "namespace 'prod' for ingress (those selecting them isolate egress only: "
+            "policyTypes [Egress]), so any traffic reaches them; add Ingress to the policyTypes "
+            "of a policy selecting them, or a default deny for ingress",
             Resource("Deployment", "api", "prod"),
             "prod",
             E,
         ),
         (
-            54,
+            64,
             11,
             "pods of CronJob report (labels: app=web, tier=batch) are selected by no "
             f"NetworkPolicy of namespace 'prod', so any traffic reaches and leaves them; {advice}",
@@ -131,6 +147,52 @@ spec: {containers: [{name: debug}]}
             E,
         ),
     ]
+
+
+POLICY = """\
+kind: NetworkPolicy
+metadata: {{name: {name}}}
+spec:
+  podSelector: {{matchLabels: {{app: web}}}}
+{spec}
+---
+"""
+WEB = """\
+kind: Pod
+metadata: {name: web}
+spec: {containers: [{name: web}]}
+"""
+
+
+@pytest.mark.parametrize(
+    ("spec", "missing"),
+    [
+        ("  policyTypes: [Ingress, Egress]", None),
+        ("  egress: [{to: [{podSelector: {}}]}]", None),  # egress rules: Ingress and Egress
+        ("  egress: []", "egress"),  # no egress rules: Ingress only
+        ("  policyTypes: []\n  ingress: [{}]", "egress"),  # empty policyTypes are defaulted
+        ("  policyTypes: [Egress]", "ingress"),
+    ],
+)
+def test_pod_not_covered_per_direction(spec, missing):
+    text = POLICY.format(name="web", spec=spec) + WEB.replace(
+        "{name: web}", "{name: web, labels: {app: web}}"
+    )
+    found = run("network-pod-not-covered", text, RuleContext("1.31"))
+    assert [f"for {missing}" in message for _, _, message, *_ in found] == (
+        [True] if missing else []
+    )
+
+
+def test_pod_not_covered_adds_the_directions_of_several_policies():
+    text = (
+        POLICY.format(name="in", spec="  policyTypes: [Ingress]")
+        + POLICY.format(name="out", spec="  policyTypes: [Egress]").replace(
+            "{matchLabels: {app: web}}", "{matchExpressions: [{key: app, operator: Exists}]}"
+        )
+        + WEB.replace("{name: web}", "{name: web, labels: {app: web}}")
+    )
+    assert run("network-pod-not-covered", text, RuleContext("1.31")) == []
 
 
 def test_ingress_host():

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.finding import Position, Resource
+from generator.k8s.display import container_name
 from generator.manifest import Key, Manifest, NodePath
 
 _TEMPLATE: NodePath = ("spec", "template", "spec")
@@ -76,8 +77,7 @@ class Container:
 
     @property
     def name(self) -> str:
-        value = self.obj.get("name")
-        return value if isinstance(value, str) else f"{self.field}[{self.index}]"
+        return container_name(self.obj, self.field, self.index)
 
     @property
     def resource(self) -> Resource:

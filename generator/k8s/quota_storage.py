@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from generator.k8s.display import named
 from generator.k8s.quantity import QuantityError, format_quantity, parse_quantity
 from generator.k8s.workloads import mapping, namespace_of, scaled_count, workloads
 from generator.manifest import Manifest, get
@@ -89,7 +90,7 @@ def _claims(
     for manifest in manifests:
         if manifest.kind == "PersistentVolumeClaim":
             spec = mapping(manifest.obj.get("spec"))
-            owner = f"PersistentVolumeClaim {manifest.name}"
+            owner = manifest.label()
             yield (
                 namespace_of(manifest, default_namespace),
                 Claims(owner, 1, False, _size(spec), _class(spec)),
@@ -102,7 +103,7 @@ def _claims(
         for template in templates if isinstance(templates, list) else []:
             spec = mapping(mapping(template).get("spec"))
             name = get(template, "metadata", "name")
-            owner = f"StatefulSet {workload.name} claim {name}"
+            owner = f"{workload.label} {named('claim', name)}"
             yield workload.namespace, Claims(owner, pods, from_hpa, _size(spec), _class(spec))
 
 

@@ -60,7 +60,7 @@ class Usage:
         if self.surge:
             count_text += f"+{self.surge}"
         noun = "pod" if self.pods == 1 else "pods"
-        text = f"{self.workload.kind} {self.workload.name} {count_text} {noun}"
+        text = f"{self.workload.label} {count_text} {noun}"
         if key == PODS:
             return text
         section, resource = QUOTA_KEYS[key]

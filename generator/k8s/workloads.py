@@ -13,6 +13,7 @@ from typing import Any
 
 from generator.finding import Resource
 from generator.k8s import podspec
+from generator.k8s.display import container_name
 from generator.manifest import Manifest, NodePath, get
 
 # Kinds that run pods (a PodTemplate only describes one).
@@ -63,10 +64,9 @@ def containers(manifest: Manifest) -> list[Container]:
         for index, item in enumerate(items if isinstance(items, list) else []):
             if not isinstance(item, Mapping):
                 continue
-            name = item.get("name")
             found.append(
                 Container(
-                    name=name if isinstance(name, str) else f"#{index}",
+                    name=container_name(item, field, index),
                     obj=item,
                     path=(*spec_path, field, index),
                     init=init,
@@ -136,6 +136,11 @@ class Workload:
     @property
     def kind(self) -> str:
         return self.manifest.kind
+
+    @property
+    def label(self) -> str:
+        """`Deployment web`, or `Deployment (no name)`."""
+        return self.manifest.label()
 
 
 def scaled_count(workload: Workload) -> tuple[int, bool]:

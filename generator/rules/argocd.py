@@ -13,6 +13,7 @@ from fnmatch import fnmatchcase
 from typing import Any
 
 from generator.finding import Finding, Severity
+from generator.k8s.display import show
 from generator.k8s.kinds import CLUSTER_SCOPED_KINDS, api_group
 from generator.manifest import Manifest, get
 from generator.rule import Rule
@@ -126,47 +127,53 @@ def _kind_problem(project: Manifest, obj: Mapping[str, Any]) -> str | None:
     return None
 
 
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
 def _application(app: Manifest, ctx: ArgoContext) -> Iterator[Finding]:
     spec = app.obj.get("spec", {})
-    name = app.name
-    project_name = str(spec.get("project", ""))
+    name = app.label(quoted=True)
+    project_name = _text(spec.get("project"))
+    project_shown = show(spec.get("project"))
     project = ctx.projects.get(project_name)
     if project is None:
         yield PROJECT_MISSING.finding(
-            f"Application '{name}' uses project '{project_name}', which no AppProject in the "
+            f"{name} uses project {project_shown}, which no AppProject in the "
             "tree defines; fix the name or add the project to the catalog",
             app.position("spec", "project"),
             app.resource,
         )
     source = spec.get("source", {}) if isinstance(spec.get("source"), dict) else {}
-    repo = str(source.get("repoURL", ""))
+    repo = _text(source.get("repoURL"))
     if project is not None and not any(
         fnmatchcase(repo, str(p)) for p in _list(get(project.obj, "spec", "sourceRepos"))
     ):
         yield SOURCE_DENIED.finding(
-            f"Application '{name}' pulls from '{repo}', which project '{project_name}' does not "
-            "allow; use the catalog's repository or add it to the project's sourceRepos",
+            f"{name} pulls from {show(source.get('repoURL'))}, which project {project_shown} "
+            "does not allow; use the catalog's repository or add it to the project's sourceRepos",
             app.position("spec", "source", "repoURL"),
             app.resource,
         )
     destination = spec.get("destination", {}) if isinstance(spec.get("destination"), dict) else {}
-    server = str(destination.get("server", ""))
-    namespace = str(destination.get("namespace", ""))
+    server = _text(destination.get("server"))
+    namespace = _text(destination.get("namespace"))
     if project is not None and not _destination_allowed(
-        project, server, str(destination.get("name", "")), namespace
+        project, server, _text(destination.get("name")), namespace
     ):
         yield DESTINATION_DENIED.finding(
-            f"Application '{name}' deploys to {server or destination.get('name')} namespace "
-            f"'{namespace}', which project '{project_name}' does not allow; fix the destination "
+            f"{name} deploys to {server or _text(destination.get('name')) or 'null'} namespace "
+            f"{show(destination.get('namespace'))}, which project {project_shown} does not allow; "
+            "fix the destination "
             "or the project's destinations",
             app.position("spec", "destination"),
             app.resource,
         )
-    path = str(source.get("path", ""))
+    path = _text(source.get("path"))
     built = ctx.built.get(path)
     if built is not None and not built.exists:
         yield PATH_BUILDS.finding(
-            f"Application '{name}' syncs path '{path}', which does not exist in the repository; "
+            f"{name} syncs path '{path}', which does not exist in the repository; "
             "run 'gitopsgen generate' or fix the path",
             app.position("spec", "source", "path"),
             app.resource,
@@ -174,7 +181,7 @@ def _application(app: Manifest, ctx: ArgoContext) -> Iterator[Finding]:
     elif built is not None and built.error:
         first = built.error.splitlines()[0]
         yield PATH_BUILDS.finding(
-            f"Application '{name}': path '{path}' does not build with Kustomize: {first}",
+            f"{name}: path '{path}' does not build with Kustomize: {first}",
             app.position("spec", "source", "path"),
             app.resource,
         )
@@ -186,7 +193,7 @@ def _application(app: Manifest, ctx: ArgoContext) -> Iterator[Finding]:
                 denied.setdefault(str(obj.get("kind")), problem)
         for kind, problem in sorted(denied.items()):
             yield KIND_DENIED.finding(
-                f"Application '{name}' deploys a {kind}, which {problem} of '{project_name}'; "
+                f"{name} deploys a {kind}, which {problem} of {project_shown}; "
                 "Argo CD will refuse to sync it",
                 app.position("spec", "source", "path"),
                 app.resource,
@@ -194,7 +201,7 @@ def _application(app: Manifest, ctx: ArgoContext) -> Iterator[Finding]:
     environment = ctx.manual_sync(server, namespace)
     if environment and isinstance(get(spec, "syncPolicy", "automated"), dict):
         yield AUTO_SYNC.finding(
-            f"Application '{name}' syncs automatically, but the catalog syncs '{environment}' by "
+            f"{name} syncs automatically, but the catalog syncs '{environment}' by "
             "hand (sync: manual); remove syncPolicy.automated or change the catalog",
             app.position("spec", "syncPolicy", "automated"),
             app.resource,

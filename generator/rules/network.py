@@ -1,4 +1,5 @@
-"""`network-` rules: a default deny per namespace, every pod covered, unique valid Ingress hosts.
+"""`network-` rules: a default deny per namespace, every pod covered (the Service and Ingress
+rules live in `network_services` and `network_ingress`).
 
 An object without `metadata.namespace` lands in the context's namespace (`validate`); in a
 `lint` run without one, such objects form one unnamed namespace: policies and workloads
@@ -7,30 +8,27 @@ among them are matched with each other, but no default deny is demanded for it.
 
 from __future__ import annotations
 
-import re
-from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from generator.finding import Finding, Resource, Severity
 from generator.k8s.kinds import CLUSTER_SCOPED_KINDS
-from generator.k8s.selector_index import SelectorIndex
+from generator.k8s.selection import SelectorIndex
 from generator.k8s.workloads import (
+    Workload,
     mapping,
     namespace_of,
     pod_labels,
     pod_spec_path,
     resource_of,
-    selector_matches,
     workloads,
 )
 from generator.manifest import Manifest, get
 from generator.rule import ManifestRule, Rule, RuleContext
+from generator.rules.network_ingress import INGRESS_BACKEND, INGRESS_HOST
+from generator.rules.network_services import SERVICE_MONITOR, SERVICE_SELECTOR, TARGET_PORT
 
 DIRECTIONS = (("Ingress", "ingress", "from"), ("Egress", "egress", "to"))
-_DNS_LABEL = r"[a-z0-9]([-a-z0-9]*[a-z0-9])?"
-HOST = re.compile(rf"(\*\.)?{_DNS_LABEL}(\.{_DNS_LABEL})*")
-
 DEFAULT_DENY = Rule(
     id="network-default-deny",
     severity=Severity.ERROR,
@@ -47,34 +45,25 @@ DEFAULT_DENY = Rule(
 POD_NOT_COVERED = Rule(
     id="network-pod-not-covered",
     severity=Severity.ERROR,
-    summary="Every workload's pods are selected by a NetworkPolicy of their namespace.",
+    summary="Every workload's pods are isolated, for ingress and for egress, by NetworkPolicies "
+    "of their namespace.",
     description=(
-        "Pods no NetworkPolicy selects accept and send any traffic. podSelector is matched "
-        "with matchLabels and matchExpressions against the pod template's labels; a default "
-        "deny (`podSelector: {}`) selects every pod."
-    ),
-)
-
-INGRESS_HOST = Rule(
-    id="network-ingress-host",
-    severity=Severity.ERROR,
-    summary="Ingress hosts are valid DNS names and each host and path is routed once.",
-    description=(
-        "Two Ingresses routing the same host and path make the controller pick one at "
-        "random; the second is reported. A rule without a host routes every host. Hosts must "
-        "be lowercase DNS names (a leading `*.` wildcard is allowed). In `validate`, each "
-        "app's Ingress must serve the host its environment's (or its own) host template "
-        "gives it."
+        "Pods no NetworkPolicy selects accept and send any traffic. Each direction counts on "
+        "its own: a pod selected only by policies whose policyTypes are [Ingress] still sends "
+        "traffic anywhere, and one selected only by [Egress] policies accepts any. Without "
+        "policyTypes, the API server makes a policy Ingress, plus Egress when it has egress "
+        "rules. podSelector is matched with matchLabels and matchExpressions against the pod "
+        "template's labels; a default deny (`podSelector: {}`) selects every pod."
     ),
 )
 
 
-def _policies(manifests: Sequence[Manifest], ctx: RuleContext) -> dict[str, list[Manifest]]:
-    """NetworkPolicies by the namespace they land in."""
-    found: defaultdict[str, list[Manifest]] = defaultdict(list)
+def _by_namespace(manifests: Sequence[Manifest], ctx: RuleContext) -> dict[str, list[Manifest]]:
+    """The NetworkPolicies of each namespace, in input order."""
+    found: dict[str, list[Manifest]] = {}
     for manifest in manifests:
         if manifest.kind == "NetworkPolicy":
-            found[namespace_of(manifest, ctx.namespace)].append(manifest)
+            found.setdefault(namespace_of(manifest, ctx.namespace), []).append(manifest)
     return found
 
 
@@ -83,11 +72,14 @@ def _selects_all(policy: Manifest) -> bool:
     return not selector.get("matchLabels") and not selector.get("matchExpressions")
 
 
-def _policy_types(spec: Mapping[str, Any]) -> list[str]:
+def policy_types(spec: Mapping[str, Any]) -> frozenset[str]:
+    """The directions a policy isolates: its policyTypes, else (as the API server defaults
+    them) Ingress, plus Egress when it has egress rules."""
     types = spec.get("policyTypes")
-    if isinstance(types, list):
-        return [t for t in types if isinstance(t, str)]
-    return ["Ingress", "Egress"] if "egress" in spec else ["Ingress"]
+    if isinstance(types, list) and types:
+        return frozenset(t for t in types if t in ("Ingress", "Egress"))
+    egress = spec.get("egress")
+    return frozenset({"Ingress", "Egress"} if isinstance(egress, list) and egress else {"Ingress"})
 
 
 def _allows_all(rules: object, peers: str) -> bool:
@@ -99,9 +91,9 @@ def _allows_all(rules: object, peers: str) -> bool:
 def _undenied(policies: Sequence[Manifest]) -> list[str]:
     """Directions (Ingress, Egress) that no all-pods policy denies by default."""
     open_directions = []
+    for_all = [mapping(p.obj.get("spec")) for p in policies if _selects_all(p)]
     for direction, field, peers in DIRECTIONS:
-        for_all = [mapping(p.obj.get("spec")) for p in policies if _selects_all(p)]
-        denied = any(direction in _policy_types(s) for s in for_all)
+        denied = any(direction in policy_types(s) for s in for_all)
         if not denied or any(_allows_all(s.get(field), peers) for s in for_all):
             open_directions.append(direction)
     return open_directions
@@ -124,7 +116,7 @@ def _anchors(manifests: Sequence[Manifest], ctx: RuleContext) -> dict[str, Manif
 
 
 def check_default_deny(manifests: Sequence[Manifest], ctx: RuleContext) -> Iterator[Finding]:
-    policies = _policies(manifests, ctx)
+    policies = _by_namespace(manifests, ctx)
     for namespace, anchor in _anchors(manifests, ctx).items():
         missing = _undenied(policies.get(namespace, []))
         if not missing:
@@ -139,88 +131,80 @@ def check_default_deny(manifests: Sequence[Manifest], ctx: RuleContext) -> Itera
         )
 
 
-def check_pod_not_covered(manifests: Sequence[Manifest], ctx: RuleContext) -> Iterator[Finding]:
-    index = SelectorIndex(
-        (namespace, get(policy.obj, "spec", "podSelector"), policy)
-        for namespace, found in _policies(manifests, ctx).items()
-        for policy in found
+class _Coverage:
+    """The policies of each namespace: directions isolated for every pod, and the policies
+    that select some pods, filed by label (`SelectorIndex`)."""
+
+    def __init__(self, policies: Mapping[str, Sequence[Manifest]]) -> None:
+        self._for_all: dict[str, set[str]] = {}
+        self._selective: SelectorIndex[frozenset[str]] = SelectorIndex()
+        for namespace, found in policies.items():
+            for policy in found:
+                types = policy_types(mapping(policy.obj.get("spec")))
+                if _selects_all(policy):
+                    self._for_all.setdefault(namespace, set()).update(types)
+                else:
+                    selector = get(policy.obj, "spec", "podSelector")
+                    self._selective.add(namespace, selector, types)
+
+    def directions(self, namespace: str, labels: Mapping[str, Any]) -> set[str]:
+        found = set(self._for_all.get(namespace, ()))
+        for types in self._selective.matching(namespace, labels):
+            if len(found) == len(DIRECTIONS):
+                break
+            found |= types
+        return found
+
+
+def _uncovered_message(
+    workload: Workload, labels: Mapping[str, Any], missing: Sequence[str]
+) -> str:
+    shown = ", ".join(f"{k}={v}" for k, v in sorted(labels.items())) or "none"
+    where = f"namespace '{workload.namespace}'" if workload.namespace else "this set"
+    pods = f"pods of {workload.label} (labels: {shown})"
+    if len(missing) == len(DIRECTIONS):
+        return (
+            f"{pods} are selected by no NetworkPolicy of {where}, so any traffic reaches and "
+            "leaves them; add a default deny (podSelector: {}) or a policy selecting them"
+        )
+    if missing == ["Ingress"]:
+        return (
+            f"{pods} are selected by no NetworkPolicy of {where} for ingress (those selecting "
+            "them isolate egress only: policyTypes [Egress]), so any traffic reaches them; "
+            "add Ingress to the policyTypes of a policy selecting them, or a default deny for "
+            "ingress"
+        )
+    return (
+        f"{pods} are selected by no NetworkPolicy of {where} for egress (those selecting "
+        "them isolate ingress only: policyTypes [Ingress], or no policyTypes and no egress "
+        "rules), so they may send traffic anywhere; add Egress to the policyTypes of a "
+        "policy selecting them, or a default deny for egress"
     )
+
+
+def check_pod_not_covered(manifests: Sequence[Manifest], ctx: RuleContext) -> Iterator[Finding]:
+    coverage = _Coverage(_by_namespace(manifests, ctx))
     for workload in workloads(manifests, ctx.namespace):
         manifest, labels = workload.manifest, pod_labels(workload.manifest)
-        policies = index.candidates(workload.namespace, labels)
-        if any(selector_matches(get(p.obj, "spec", "podSelector"), labels) for p in policies):
+        covered = coverage.directions(workload.namespace, labels)
+        missing = [direction for direction, _, _ in DIRECTIONS if direction not in covered]
+        if not missing:
             continue
-        shown = ", ".join(f"{k}={v}" for k, v in sorted(labels.items())) or "none"
-        where = f"namespace '{workload.namespace}'" if workload.namespace else "this set"
         spec_path = pod_spec_path(manifest) or ("spec",)
         yield POD_NOT_COVERED.finding(
-            f"pods of {workload.kind} {workload.name} (labels: {shown}) are selected by no "
-            f"NetworkPolicy of {where}, so any traffic reaches and leaves them; add a default deny "
-            "(podSelector: {}) or a policy selecting them",
+            _uncovered_message(workload, labels, missing),
             manifest.position(*spec_path[:-1], "metadata", "labels"),
             resource_of(manifest, ctx.namespace),
             ctx.environment,
         )
 
 
-def _routes(ingress: Manifest) -> Iterator[tuple[int, object, int | None, str]]:
-    """(rule index, host, path index or None, path) of every route of an Ingress."""
-    rules = get(ingress.obj, "spec", "rules")
-    for i, rule in enumerate(rules if isinstance(rules, list) else []):
-        paths = get(rule, "http", "paths")
-        if not isinstance(paths, list) or not paths:
-            yield i, mapping(rule).get("host"), None, "/"
-        for j, entry in enumerate(paths if isinstance(paths, list) else []):
-            path = mapping(entry).get("path")
-            yield i, mapping(rule).get("host"), j, path if isinstance(path, str) else "/"
-
-
-def check_ingress_host(manifests: Sequence[Manifest], ctx: RuleContext) -> Iterator[Finding]:
-    seen: dict[tuple[str, str], Manifest] = {}
-    for ingress in (m for m in manifests if m.kind == "Ingress"):
-        resource = resource_of(ingress, ctx.namespace)
-        for i, host, j, path in _routes(ingress):
-            if host is not None and (not isinstance(host, str) or not HOST.fullmatch(host)):
-                if j in (None, 0):  # once per rule, not per path
-                    yield INGRESS_HOST.finding(
-                        f"host {host!r} is not a valid DNS name; use lowercase letters, digits, "
-                        "'-' and '.' (a leading '*.' is allowed), without port or scheme",
-                        ingress.position("spec", "rules", i, "host"),
-                        resource,
-                        ctx.environment,
-                    )
-                continue
-            expected = (ctx.ingress_hosts or {}).get(ingress.name)
-            if ctx.ingress_hosts is not None and expected is not None and host != expected:
-                yield INGRESS_HOST.finding(
-                    f"Ingress {ingress.name} serves {host!r}, but the host template gives "
-                    f"'{expected}'; change the host template in the catalog, not the Ingress",
-                    ingress.position("spec", "rules", i, "host"),
-                    resource,
-                    ctx.environment,
-                )
-            shown = f"host '{host}'" if host else "every host (no host set)"
-            first = seen.get((host or "", path))
-            if first is None:
-                seen[(host or "", path)] = ingress
-                continue
-            node = ("http", "paths", j, "path") if j is not None else ("host",)
-            yield INGRESS_HOST.finding(
-                f"{shown} path '{path}' is already routed by Ingress {_named(first, ctx)}; "
-                "give this app its own host or path",
-                ingress.position("spec", "rules", i, *node),
-                resource,
-                ctx.environment,
-            )
-
-
-def _named(manifest: Manifest, ctx: RuleContext) -> str:
-    namespace = namespace_of(manifest, ctx.namespace)
-    return f"{namespace}/{manifest.name}" if namespace else manifest.name
-
-
 RULES: tuple[ManifestRule, ...] = (
     ManifestRule(DEFAULT_DENY, check_default_deny),
     ManifestRule(POD_NOT_COVERED, check_pod_not_covered),
-    ManifestRule(INGRESS_HOST, check_ingress_host),
+    INGRESS_HOST,
+    SERVICE_SELECTOR,
+    TARGET_PORT,
+    INGRESS_BACKEND,
+    SERVICE_MONITOR,
 )

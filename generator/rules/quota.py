@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from generator.finding import Finding, Severity
+from generator.k8s.display import named
 from generator.k8s.pod_resources import SECTIONS, ContainerLimits, Value, effective, limit_ranges
 from generator.k8s.quantity import QuantityError, format_quantity, parse_quantity
 from generator.k8s.quota_storage import (
@@ -123,7 +124,9 @@ def _container_problems(
             ):
                 if name in bounds and (value.amount - bounds[name]) * sign > 0:
                     bound = format_quantity(bounds[name], binary=binary)
-                    problem = f"is {below} {bound} of LimitRange {limits.name}; {words} {bound}"
+                    problem = (
+                        f"is {below} {bound} of {named('LimitRange', limits.name)}; {words} {bound}"
+                    )
                     yield (section, name, problem)
     for name, request in sorted(values["requests"].items()):
         limit = values["limits"].get(name)
@@ -151,7 +154,7 @@ def _findings_for(
         values = effective(container, limits)
         for section, name, problem in _container_problems(container, limits):
             yield LIMIT_RANGE.finding(
-                f"container '{container.name}' of {workload.kind} {workload.name}: "
+                f"container '{container.name}' of {workload.label}: "
                 f"{section}.{name} {_text(name, values[section][name])} {problem}",
                 manifest.position(*container.path, "resources", section, name),
                 resource_of(manifest, ctx.namespace),

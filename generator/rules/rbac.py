@@ -5,9 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 
 from generator.finding import Finding, Severity
+from generator.k8s.display import show
 from generator.k8s.podspec import pod_specs
 from generator.manifest import Manifest
 from generator.rule import ManifestRule, Rule, RuleContext
+from generator.rules.rbac_paths import (
+    ESCALATION,
+    ROLE_REFERENCE,
+    SENSITIVE_ACCESS,
+    SERVICE_ACCOUNT_TOKEN,
+)
 
 RBAC_GROUP = "rbac.authorization.k8s.io"
 
@@ -64,7 +71,7 @@ def _check_cluster_admin(manifests: Sequence[Manifest], ctx: RuleContext) -> Ite
         if ref.get("kind") != "ClusterRole" or ref.get("name") != "cluster-admin":
             continue
         yield CLUSTER_ADMIN.finding(
-            f"{manifest.kind} '{manifest.name}' grants ClusterRole 'cluster-admin'; bind a Role "
+            f"{manifest.label(quoted=True)} grants ClusterRole 'cluster-admin'; bind a Role "
             "(or ClusterRole) with only the verbs and resources the subjects need",
             manifest.position("roleRef", "name"),
             manifest.resource,
@@ -105,7 +112,7 @@ def _check_wildcard(manifests: Sequence[Manifest], ctx: RuleContext) -> Iterator
                     if not _is_wildcard(field, item):
                         continue
                     yield WILDCARD.finding(
-                        f"{manifest.kind} '{manifest.name}' rules[{r}] grants '{item}' in "
+                        f"{manifest.label(quoted=True)} rules[{r}] grants '{item}' in "
                         f"{field}; {_REMEDY[field]}",
                         manifest.position("rules", r, field, i),
                         manifest.resource,
@@ -117,14 +124,14 @@ def _check_default_service_account(
     manifests: Sequence[Manifest], ctx: RuleContext
 ) -> Iterator[Finding]:
     for pod in pod_specs(manifests):
-        kind, name = pod.manifest.kind, pod.manifest.name
+        workload = pod.manifest.label(quoted=True)
         for field in ("serviceAccountName", "serviceAccount"):
             account = pod.spec.get(field)
             if isinstance(account, str) and account:
                 break
         else:
             yield DEFAULT_SERVICE_ACCOUNT.finding(
-                f"{kind} '{name}' sets no serviceAccountName and runs as the namespace's "
+                f"{workload} sets no serviceAccountName and runs as the namespace's "
                 "'default' ServiceAccount; create a ServiceAccount for it and set "
                 "serviceAccountName",
                 pod.position(),
@@ -134,7 +141,7 @@ def _check_default_service_account(
             continue
         if account == "default":
             yield DEFAULT_SERVICE_ACCOUNT.finding(
-                f"{kind} '{name}' runs as the namespace's 'default' ServiceAccount; create a "
+                f"{workload} runs as the namespace's 'default' ServiceAccount; create a "
                 "ServiceAccount for it and set serviceAccountName",
                 pod.position(field),
                 pod.resource,
@@ -157,7 +164,7 @@ ACCESS = Rule(
 
 def _bound_groups(
     manifests: Sequence[Manifest], ctx: RuleContext
-) -> Iterator[tuple[Manifest, int, str, str]]:
+) -> Iterator[tuple[Manifest, int, object, object]]:
     for manifest in manifests:
         if manifest.kind != "RoleBinding" or manifest.namespace not in (None, ctx.namespace):
             continue
@@ -166,19 +173,19 @@ def _bound_groups(
         subjects = manifest.obj.get("subjects")
         for i, subject in enumerate(subjects if isinstance(subjects, list) else []):
             if isinstance(subject, Mapping) and subject.get("kind") == "Group":
-                yield manifest, i, str(subject.get("name")), str(role)
+                yield manifest, i, subject.get("name"), role
 
 
 def _check_access(manifests: Sequence[Manifest], ctx: RuleContext) -> Iterator[Finding]:
     granted = dict(ctx.access or {})
-    bound: set[tuple[str, str]] = set()
+    bound: set[tuple[object, object]] = set()
     for manifest, i, group, role in _bound_groups(manifests, ctx):
         bound.add((group, role))
-        wanted = granted.get(group)
-        if wanted != role:
+        wanted = granted.get(group) if isinstance(group, str) else None
+        if wanted is None or wanted != role:
             grant = f"grants it '{wanted}'" if wanted else "does not name it"
             yield ACCESS.finding(
-                f"RoleBinding {manifest.name} binds group '{group}' to '{role}', but the catalog "
+                f"{manifest.label()} binds group {show(group)} to {show(role)}, but the catalog "
                 f"{grant}; change the environment's access in the catalog instead",
                 manifest.position("subjects", i, "name"),
                 manifest.resource,
@@ -204,4 +211,8 @@ RULES: tuple[ManifestRule, ...] = (
     ManifestRule(CLUSTER_ADMIN, _check_cluster_admin),
     ManifestRule(WILDCARD, _check_wildcard),
     ManifestRule(DEFAULT_SERVICE_ACCOUNT, _check_default_service_account),
+    ESCALATION,
+    SENSITIVE_ACCESS,
+    ROLE_REFERENCE,
+    SERVICE_ACCOUNT_TOKEN,
 )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from generator.finding import Finding, Severity
+from generator.k8s.display import show
 from generator.k8s.schema import UnknownKind, default_registry
 from generator.manifest import Manifest
 from generator.rule import ManifestRule, Rule, RuleContext
@@ -70,7 +71,7 @@ def check_missing_type(manifests: Sequence[Manifest], ctx: RuleContext) -> Itera
             value = manifest.obj.get(key, "")
             if not isinstance(value, str):
                 yield MISSING_TYPE.finding(
-                    f"{key} {value!r} is not a string; write the {key} as text",
+                    f"{key} {show(value)} is not a string; write the {key} as text",
                     manifest.position(key),
                     manifest.resource,
                 )

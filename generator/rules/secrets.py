@@ -5,15 +5,22 @@ Messages name the object and the key, never the value.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping, Sequence
-from itertools import pairwise
 from typing import Any
 
 from generator.finding import Finding, Severity
 from generator.k8s.podspec import containers
 from generator.manifest import Manifest
 from generator.rule import ManifestRule, Rule, RuleContext
+from generator.rules.credentials import (
+    ends_like_credential,
+    looks_like_credential,
+    name_words,
+    opaque,
+)
+from generator.rules.secrets_values import CREDENTIAL_VALUE, annotation_entries
+
+__all__ = ["RULES", "looks_like_credential", "name_words"]
 
 PLAINTEXT_SECRET = Rule(
     id="secrets-plaintext-secret",
@@ -31,48 +38,29 @@ PLAINTEXT_SECRET = Rule(
 LITERAL_CREDENTIAL = Rule(
     id="secrets-literal-credential",
     severity=Severity.ERROR,
-    summary="No credential-looking env var or ConfigMap key holds a literal value.",
+    summary="No credential-looking env var, ConfigMap key or annotation holds a literal value.",
     description=(
         "A container env var (any workload kind; containers, init and ephemeral containers) "
         "whose name looks like a credential must take its value from `valueFrom` "
         "(a `secretKeyRef` fed by an ExternalSecret), not a literal `value`; likewise a "
         "ConfigMap `data` or `binaryData` key that looks like a credential must not hold a "
         "non-empty value. A name looks like a credential when one of its words (split at "
-        "`_`, `-`, `.` and camelCase boundaries, upper-cased) is PASSWORD, PASSWD, SECRET, "
-        "TOKEN, APIKEY, CREDENTIAL or CREDENTIALS, or ends with PASSWORD or PASSWD "
-        "(`PGPASSWORD`), or two adjacent words are API KEY, "
-        "PRIVATE KEY or ACCESS KEY; unless its last word is FILE, PATH, DIR, URL, URI, "
-        "NAME, ID or ENDPOINT, which name where a credential is, not the credential "
-        "(`DB_PASSWORD_FILE`, `AWS_ACCESS_KEY_ID`). Credentials inside ConfigMap file "
-        "content are not looked for."
+        "`_`, `-`, `.` and camelCase boundaries, upper-cased) is PASSWORD, PASSWD, "
+        "PASSPHRASE, SECRET, TOKEN, APIKEY, CREDENTIAL or CREDENTIALS, or ends with PASSWORD "
+        "or PASSWD (`PGPASSWORD`), or two adjacent words are API KEY, PRIVATE KEY or ACCESS "
+        "KEY, or it ends with PASS or KEY after another word (`DB_PASS`, `SIGNING_KEY`; not "
+        "PUBLIC, SORT, PARTITION, PRIMARY, FOREIGN, HASH, RANGE, CACHE, ROUTING, SHARD, "
+        "LOOKUP, IDEMPOTENCY or OBJECT KEY), also followed by CONTENT, CONTENTS, DATA, VALUE, "
+        "B64, BASE64 or PEM (`TLS_KEY_CONTENT`); unless its last word is FILE, PATH, DIR, "
+        "URL, URI, NAME, ID or ENDPOINT, which name where a credential is, not the "
+        "credential (`DB_PASSWORD_FILE`, `AWS_ACCESS_KEY_ID`). An annotation (of any object "
+        "or pod template) is reported when the part of its name after the last `/` ends like "
+        "a credential (`example.com/api-token`) and its value reads like a generated secret "
+        "(16 or more characters, no spaces, letters and digits, high entropy): annotations "
+        "such as `auth-secret: basic-auth` name a Secret, which is fine. Values themselves "
+        "are checked by `secrets-credential-value`."
     ),
 )
-
-CREDENTIAL_WORDS = frozenset(
-    {"PASSWORD", "PASSWD", "SECRET", "TOKEN", "APIKEY", "CREDENTIAL", "CREDENTIALS"}
-)
-PASSWORD_ENDINGS = ("PASSWORD", "PASSWD")  # PGPASSWORD, ROOTPASSWD: common unsplit names
-CREDENTIAL_PAIRS = frozenset({("API", "KEY"), ("PRIVATE", "KEY"), ("ACCESS", "KEY")})
-NOT_A_CREDENTIAL_SUFFIXES = frozenset(
-    {"FILE", "PATH", "DIR", "URL", "URI", "NAME", "ID", "ENDPOINT"}
-)
-
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
-_SEPARATORS = re.compile(r"[^A-Za-z0-9]+")
-
-
-def name_words(name: str) -> list[str]:
-    """`dbPassword` -> [DB, PASSWORD]; `API_KEY.v2` -> [API, KEY, V2]."""
-    return [w.upper() for w in _SEPARATORS.split(_CAMEL.sub("_", name)) if w]
-
-
-def looks_like_credential(name: str) -> bool:
-    words = name_words(name)
-    if not words or words[-1] in NOT_A_CREDENTIAL_SUFFIXES:
-        return False
-    return any(w in CREDENTIAL_WORDS or w.endswith(PASSWORD_ENDINGS) for w in words) or any(
-        pair in CREDENTIAL_PAIRS for pair in pairwise(words)
-    )
 
 
 def _has_value(value: Any) -> bool:
@@ -91,7 +79,7 @@ def _check_plaintext_secret(manifests: Sequence[Manifest], ctx: RuleContext) -> 
                 continue
             keys = ", ".join(f"'{k}'" for k in values)
             yield PLAINTEXT_SECRET.finding(
-                f"Secret '{manifest.name}' carries {keys} in plain text under '{field}' "
+                f"{manifest.label(quoted=True)} carries {keys} in plain text under '{field}' "
                 "(base64 is not encryption); keep the values in the secret store and "
                 "use an ExternalSecret",
                 manifest.position(field),
@@ -136,7 +124,7 @@ def _config_map_findings(manifests: Sequence[Manifest], ctx: RuleContext) -> Ite
                 if not _has_value(value):
                     continue
                 yield LITERAL_CREDENTIAL.finding(
-                    f"ConfigMap '{manifest.name}' key '{key}' looks like a credential and holds "
+                    f"{manifest.label(quoted=True)} key '{key}' looks like a credential and holds "
                     "a literal value; keep it in the secret store and mount it from a Secret "
                     "created by an ExternalSecret",
                     manifest.position(field, key),
@@ -145,12 +133,29 @@ def _config_map_findings(manifests: Sequence[Manifest], ctx: RuleContext) -> Ite
                 )
 
 
+def _annotation_findings(manifests: Sequence[Manifest], ctx: RuleContext) -> Iterator[Finding]:
+    for manifest in manifests:
+        for path, key, value in annotation_entries(manifest):
+            if not ends_like_credential(key) or not isinstance(value, str) or not opaque(value):
+                continue
+            yield LITERAL_CREDENTIAL.finding(
+                f"annotation '{key}' of {manifest.label()} looks like a credential and holds a "
+                "literal value; keep it in the secret store and give the consumer a Secret "
+                "created by an ExternalSecret",
+                manifest.position(*path, key),
+                manifest.resource,
+                ctx.environment,
+            )
+
+
 def _check_literal_credential(manifests: Sequence[Manifest], ctx: RuleContext) -> Iterator[Finding]:
     yield from _env_findings(manifests, ctx)
     yield from _config_map_findings(manifests, ctx)
+    yield from _annotation_findings(manifests, ctx)
 
 
 RULES: tuple[ManifestRule, ...] = (
     ManifestRule(PLAINTEXT_SECRET, _check_plaintext_secret),
     ManifestRule(LITERAL_CREDENTIAL, _check_literal_credential),
+    CREDENTIAL_VALUE,
 )

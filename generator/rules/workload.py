@@ -10,6 +10,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from generator.finding import Finding, Severity
+from generator.k8s.display import show
 from generator.k8s.pod_resources import SECTIONS, effective, limit_ranges
 from generator.k8s.quantity import QuantityError, parse_quantity
 from generator.k8s.workloads import (
@@ -22,6 +23,14 @@ from generator.k8s.workloads import (
 )
 from generator.manifest import Manifest, get
 from generator.rule import ManifestRule, Rule, RuleContext
+from generator.rules.workload_api import (
+    CONTAINER_NAMES,
+    CONTAINER_PORTS,
+    SELECTOR,
+    VOLUME_MOUNT,
+)
+from generator.rules.workload_availability import BUDGET_FIELDS, BUDGET_PODS, HIGH_AVAILABILITY
+from generator.rules.workload_refs import CONFIG_REFERENCE
 from generator.rules.workload_scaling import DISRUPTION_BUDGET, HPA, MIN_REPLICAS
 
 RESOURCES = ("cpu", "memory")
@@ -111,7 +120,7 @@ def check_probes(manifests: Sequence[Manifest], ctx: RuleContext) -> Iterator[Fi
         if "readinessProbe" in container.obj or not _serves(container.obj):
             continue
         yield PROBES.finding(
-            f"container '{container.name}' of {workload.kind} {workload.name} serves a port "
+            f"container '{container.name}' of {workload.label} serves a port "
             "but has no readinessProbe; add one so traffic reaches only ready pods",
             workload.manifest.position(*container.path),
             resource_of(workload.manifest, ctx.namespace),
@@ -124,7 +133,7 @@ def check_liveness(manifests: Sequence[Manifest], ctx: RuleContext) -> Iterator[
         if "livenessProbe" in container.obj:
             continue
         yield LIVENESS.finding(
-            f"container '{container.name}' of {workload.kind} {workload.name} has no "
+            f"container '{container.name}' of {workload.label} has no "
             "livenessProbe; add one so a hung process is restarted",
             workload.manifest.position(*container.path),
             resource_of(workload.manifest, ctx.namespace),
@@ -139,7 +148,7 @@ def check_read_only_root(manifests: Sequence[Manifest], ctx: RuleContext) -> Ite
             if context.get("readOnlyRootFilesystem") is True:
                 continue
             yield READ_ONLY_ROOT.finding(
-                f"container '{container.name}' of {workload.kind} {workload.name} has a "
+                f"container '{container.name}' of {workload.label} has a "
                 "writable root filesystem; set securityContext.readOnlyRootFilesystem: true and "
                 "mount an emptyDir where it writes",
                 workload.manifest.position(
@@ -164,7 +173,7 @@ def check_non_root_user(manifests: Sequence[Manifest], ctx: RuleContext) -> Iter
             if own.get("runAsNonRoot", pod.get("runAsNonRoot")) is not True or user != 0:
                 continue
             yield NON_ROOT_USER.finding(
-                f"container '{container.name}' of {workload.kind} {workload.name} runs as user "
+                f"container '{container.name}' of {workload.label} runs as user "
                 "0 under runAsNonRoot: true, which the kubelet refuses to start; set a "
                 "non-zero runAsUser, or runAsNonRoot: false where the Pod Security level "
                 "allows root",
@@ -190,8 +199,8 @@ def check_resources(manifests: Sequence[Manifest], ctx: RuleContext) -> Iterator
                             parse_quantity(raw)
                         except QuantityError:
                             yield RESOURCES_RULE.finding(
-                                f"container '{container.name}' of {workload.kind} "
-                                f"{workload.name}: {section}.{name} {raw!r} is not a Kubernetes "
+                                f"container '{container.name}' of {workload.label}: "
+                                f"{section}.{name} {show(raw)} is not a Kubernetes "
                                 "quantity; write e.g. 250m or 1 for cpu, 256Mi for memory",
                                 manifest.position(*container.path, "resources", section, name),
                                 resource_of(manifest, ctx.namespace),
@@ -203,7 +212,7 @@ def check_resources(manifests: Sequence[Manifest], ctx: RuleContext) -> Iterator
             if missing:
                 first_section = missing[0].split(".")[0]
                 yield RESOURCES_RULE.finding(
-                    f"container '{container.name}' of {workload.kind} {workload.name} sets no "
+                    f"container '{container.name}' of {workload.label} sets no "
                     f"{', '.join(missing)}; set resources.requests and resources.limits for cpu "
                     "and memory (or give the namespace a LimitRange default)",
                     manifest.position(*container.path, "resources", first_section),
@@ -221,4 +230,12 @@ RULES: tuple[ManifestRule, ...] = (
     MIN_REPLICAS,
     DISRUPTION_BUDGET,
     HPA,
+    SELECTOR,
+    CONTAINER_NAMES,
+    CONTAINER_PORTS,
+    VOLUME_MOUNT,
+    CONFIG_REFERENCE,
+    BUDGET_FIELDS,
+    BUDGET_PODS,
+    HIGH_AVAILABILITY,
 )

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 from generator.finding import Finding, Severity
+from generator.k8s.display import named, show
 from generator.k8s.pod_resources import effective, limit_ranges
-from generator.k8s.selector_index import SelectorIndex
+from generator.k8s.selection import LabelIndex, pod_index
 from generator.k8s.workloads import (
     SCALABLE_KINDS,
     Workload,
@@ -16,10 +17,8 @@ from generator.k8s.workloads import (
     hpa_target,
     mapping,
     namespace_of,
-    pod_labels,
     resource_of,
     scaled,
-    selector_matches,
     workloads,
 )
 from generator.manifest import Manifest, get
@@ -70,32 +69,32 @@ def _has_min_replicas(ctx: RuleContext) -> bool:
     return ctx.min_replicas is not None
 
 
-def _running(workload: Workload) -> int:
+def running(workload: Workload) -> int:
     if workload.hpa is not None:
         return count(get(workload.hpa.obj, "spec", "minReplicas"), 1)
     return workload.replicas or 0
 
 
-def _pods(n: int) -> str:
+def replica_text(n: int) -> str:
     return f"{n} replica" if n == 1 else f"{n} replicas"
 
 
 def check_min_replicas(manifests: Sequence[Manifest], ctx: RuleContext) -> Iterator[Finding]:
     minimum = ctx.min_replicas or 0
     for workload in workloads(manifests, ctx.namespace):
-        if workload.kind not in REPLICATED_KINDS or _running(workload) >= minimum:
+        if workload.kind not in REPLICATED_KINDS or running(workload) >= minimum:
             continue
-        target = f"{workload.kind} {workload.name}"
+        target = f"{workload.label}"
         if workload.hpa is not None:
             message = (
-                f"HorizontalPodAutoscaler {workload.hpa.name} scales {target} down to "
-                f"{_pods(_running(workload))}, below the environment's minimum of {minimum}; "
+                f"{workload.hpa.label()} scales {target} down to "
+                f"{replica_text(running(workload))}, below the environment's minimum of {minimum}; "
                 f"set spec.minReplicas to at least {minimum}"
             )
             at, field = workload.hpa, "minReplicas"
         else:
             message = (
-                f"{target} runs {_pods(_running(workload))}, below the environment's minimum "
+                f"{target} runs {replica_text(running(workload))}, below the environment's minimum "
                 f"of {minimum}; set spec.replicas to at least {minimum}"
             )
             at, field = workload.manifest, "replicas"
@@ -107,51 +106,85 @@ def check_min_replicas(manifests: Sequence[Manifest], ctx: RuleContext) -> Itera
         )
 
 
-def _allowed_disruptions(budget: Manifest, pods: int) -> tuple[int, str]:
+def _written(value: object) -> str:
+    """An int-or-percent as written (100%, 2), anything else as YAML (null)."""
+    return value if isinstance(value, str) else show(value)
+
+
+def allowed_disruptions(budget: Manifest, pods: int) -> tuple[int, str]:
     """Disruptions a budget allows for `pods` replicas, and the field that decides it."""
     spec = mapping(budget.obj.get("spec"))
     if "maxUnavailable" in spec:
         value = spec["maxUnavailable"]
-        return scaled(value, pods, round_up=True) or 0, f"maxUnavailable {value}"
+        return scaled(value, pods, round_up=True) or 0, f"maxUnavailable {_written(value)}"
     if "minAvailable" in spec:
         value = spec["minAvailable"]
         needed = scaled(value, pods, round_up=True)
-        return (pods if needed is None else pods - needed), f"minAvailable {value}"
+        return (pods if needed is None else pods - needed), f"minAvailable {_written(value)}"
     return 0, "neither minAvailable nor maxUnavailable"
 
 
-def check_disruption_budget(manifests: Sequence[Manifest], ctx: RuleContext) -> Iterator[Finding]:
-    index = SelectorIndex(
-        (namespace_of(m, ctx.namespace), get(m.obj, "spec", "selector"), m)
-        for m in manifests
-        if m.kind == "PodDisruptionBudget" and isinstance(get(m.obj, "spec", "selector"), dict)
+def budget_selects(
+    budget: Manifest, index: LabelIndex[Workload], ctx: RuleContext
+) -> list[Workload]:
+    """The workloads whose pods a PodDisruptionBudget selects: none without a selector (and,
+    in policy/v1beta1, with an empty one), all of its namespace with an empty one."""
+    selector = get(budget.obj, "spec", "selector")
+    if not isinstance(selector, Mapping):
+        return []
+    empty = not mapping(selector).get("matchLabels") and not selector.get("matchExpressions")
+    if empty and budget.api_version == "policy/v1beta1":
+        return []
+    return index.select(namespace_of(budget, ctx.namespace), selector)
+
+
+def budgets_of(
+    manifests: Sequence[Manifest], found: Sequence[Workload], ctx: RuleContext
+) -> tuple[list[tuple[Manifest, list[Workload]]], dict[int, list[Manifest]]]:
+    """Each budget with the workloads it selects, and each workload's (by id of its manifest)
+    budgets."""
+    index = pod_index(found)
+    selections = [
+        (b, budget_selects(b, index, ctx)) for b in manifests if b.kind == "PodDisruptionBudget"
+    ]
+    by_workload: dict[int, list[Manifest]] = {}
+    for budget, selected in selections:
+        for workload in selected:
+            by_workload.setdefault(id(workload.manifest), []).append(budget)
+    return selections, by_workload
+
+
+def judged_by_disruption_budget(workload: Workload, ctx: RuleContext) -> bool:
+    """Whether `workload-disruption-budget` looks at this workload's budgets."""
+    return (
+        ctx.min_replicas is not None and workload.kind in REPLICATED_KINDS and running(workload) > 1
     )
-    for workload in workloads(manifests, ctx.namespace):
-        pods = _running(workload)
-        if workload.kind not in REPLICATED_KINDS or pods <= 1:
+
+
+def check_disruption_budget(manifests: Sequence[Manifest], ctx: RuleContext) -> Iterator[Finding]:
+    found = workloads(manifests, ctx.namespace)
+    _, by_workload = budgets_of(manifests, found, ctx)
+    for workload in found:
+        pods = running(workload)
+        if not judged_by_disruption_budget(workload, ctx):
             continue
-        labels = pod_labels(workload.manifest)
-        selecting = [
-            b
-            for b in index.candidates(workload.namespace, labels)
-            if selector_matches(get(b.obj, "spec", "selector"), labels)
-        ]
-        target = f"{workload.kind} {workload.name}"
+        selecting = by_workload.get(id(workload.manifest), [])
+        target = f"{workload.label}"
         if not selecting:
             yield DISRUPTION_BUDGET_RULE.finding(
-                f"{target} runs {_pods(pods)} but no PodDisruptionBudget selects its pods; "
+                f"{target} runs {replica_text(pods)} but no PodDisruptionBudget selects its pods; "
                 "add one with maxUnavailable: 1 so voluntary disruptions take one pod at a time",
                 workload.manifest.position("metadata", "name"),
                 resource_of(workload.manifest, ctx.namespace),
                 ctx.environment,
             )
         for budget in selecting:
-            allowed, reason = _allowed_disruptions(budget, pods)
+            allowed, reason = allowed_disruptions(budget, pods)
             if allowed >= 1:
                 continue
             field = reason.split(" ")[0]
             yield DISRUPTION_BUDGET_RULE.finding(
-                f"PodDisruptionBudget {budget.name} allows no disruption of the {_pods(pods)} "
+                f"{budget.label()} allows no disruption of the {replica_text(pods)} "
                 f"of {target} ({reason}); set maxUnavailable: 1 so nodes can be drained",
                 budget.position("spec", field),
                 resource_of(budget, ctx.namespace),
@@ -184,7 +217,7 @@ def check_hpa(manifests: Sequence[Manifest], ctx: RuleContext) -> Iterator[Findi
         low, high = get(hpa.obj, "spec", "minReplicas"), get(hpa.obj, "spec", "maxReplicas")
         if isinstance(high, int) and count(low, 1) > high:
             yield HPA_RULE.finding(
-                f"HorizontalPodAutoscaler {hpa.name} has minReplicas {count(low, 1)} above "
+                f"{hpa.label()} has minReplicas {count(low, 1)} above "
                 f"maxReplicas {high}; set minReplicas to at most maxReplicas",
                 hpa.position("spec", "minReplicas"),
                 resource,
@@ -195,7 +228,7 @@ def check_hpa(manifests: Sequence[Manifest], ctx: RuleContext) -> Iterator[Findi
         if target is None or target.kind not in SCALABLE_KINDS:
             where = f" of namespace '{key[0]}'" if key[0] else ""
             yield HPA_RULE.finding(
-                f"HorizontalPodAutoscaler {hpa.name} scales {key[1] or '?'} '{key[2]}', which is "
+                f"{hpa.label()} scales {named(key[1], key[2], quoted=True)}, which is "
                 f"not a scalable workload{where} in this set; point spec.scaleTargetRef at an "
                 "existing Deployment or StatefulSet (kind and name)",
                 hpa.position("spec", "scaleTargetRef", "name"),
@@ -210,8 +243,8 @@ def check_hpa(manifests: Sequence[Manifest], ctx: RuleContext) -> Iterator[Findi
                 if name in effective(container, defaults.get(target.namespace))["requests"]:
                     continue
                 yield HPA_RULE.finding(
-                    f"container '{container.name}' of {target.kind} {target.name} sets no "
-                    f"requests.{name}, but HorizontalPodAutoscaler {hpa.name} scales on {name} "
+                    f"container '{container.name}' of {target.label} sets no "
+                    f"requests.{name}, but {hpa.label()} scales on {name} "
                     f"utilization, which is measured against the request; set "
                     f"resources.requests.{name}",
                     target.manifest.position(*container.path, "resources", "requests", name),

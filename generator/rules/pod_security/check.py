@@ -46,17 +46,6 @@ def parse_version(text: str) -> Version:
     return int(match.group(1)), int(match.group(2))
 
 
-def show(value: object) -> str:
-    """A value as the YAML a person wrote: true, 0, 'Unconfined'."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return "null"
-    if isinstance(value, int | float):
-        return str(value)
-    return f"'{value}'"
-
-
 def kebab(check_id: str) -> str:
     """PSA check ids in kebab case: `seccompProfile_baseline` -> `seccomp-profile-baseline`."""
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "-", check_id).replace("_", "-").lower()

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from generator.rules.pod_security.check import PodCheck, Violation, show
+from generator.k8s.display import named, show
+from generator.rules.pod_security.check import PodCheck, Violation
 from generator.rules.pod_security.pods import Pod, items
 from generator.rules.pod_security.profiles import explicit_seccomp, unmasked_proc
 
@@ -41,18 +42,29 @@ def allow_privilege_escalation_1_8(pod: Pod) -> Iterator[Violation]:
         yield f"{c} {what}; set it to false", c.at("securityContext", "allowPrivilegeEscalation")
 
 
+def _not_dropping_all(container: str, drop: object) -> str:
+    remedy = "set securityContext.capabilities.drop: [ALL]"
+    listed = drop if isinstance(drop, list) else []
+    variant = next((d for d in listed if isinstance(d, str) and d.upper() == "ALL"), None)
+    if variant is not None:
+        # PSA compares the exact string; only the upper-case spelling counts as dropping all.
+        return (
+            f"{container} drops {show(variant)}, not ALL: Pod Security accepts only the "
+            f"upper-case ALL; {remedy}"
+        )
+    return f"{container} does not drop ALL capabilities; {remedy}"
+
+
 def capabilities_restricted_1_22(pod: Pod) -> Iterator[Violation]:
     for c in pod.containers():
         drop = c.get("securityContext", "capabilities", "drop")
         if not (isinstance(drop, list) and "ALL" in drop):
-            yield (
-                f"{c} does not drop ALL capabilities; set securityContext.capabilities.drop: [ALL]",
-                c.at("securityContext", "capabilities", "drop"),
-            )
+            yield _not_dropping_all(str(c), drop), c.at("securityContext", "capabilities", "drop")
         for index, cap in items(c.get("securityContext", "capabilities", "add")):
             if cap != "NET_BIND_SERVICE":
                 yield (
-                    f"{c} adds capability '{cap}'; remove it (only NET_BIND_SERVICE may be added)",
+                    f"{c} adds capability {show(cap)}; remove it "
+                    "(only NET_BIND_SERVICE may be added)",
                     c.at("securityContext", "capabilities", "add", index),
                 )
 
@@ -103,8 +115,8 @@ def restricted_volumes_1_0(pod: Pod) -> Iterator[Violation]:
         for source in RESTRICTED_VOLUME_SOURCES:
             if volume.get(source) is not None:
                 yield (
-                    f"volume '{volume.get('name')}' uses the restricted volume type "
-                    f"'{source}'; use a persistentVolumeClaim (or configMap, secret, "
+                    f"{named('volume', volume.get('name'), quoted=True)} uses the restricted "
+                    f"volume type '{source}'; use a persistentVolumeClaim (or configMap, secret, "
                     "emptyDir, projected, downwardAPI, csi, ephemeral, image) instead",
                     pod.spec_at("volumes", index, source),
                 )

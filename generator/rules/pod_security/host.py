@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
+from generator.k8s.display import named, show
 from generator.rules.pod_security.check import Violation
 from generator.rules.pod_security.pods import Pod, items
 
@@ -33,7 +34,8 @@ def host_path_volumes_1_0(pod: Pod) -> Iterator[Violation]:
         if isinstance(volume, Mapping) and volume.get("hostPath") is not None:
             path = pod.spec("volumes", index, "hostPath", "path")
             yield (
-                f"volume '{volume.get('name')}' mounts hostPath '{path}' from the node; "
+                f"{named('volume', volume.get('name'), quoted=True)} mounts hostPath {show(path)} "
+                "from the node; "
                 "use a persistentVolumeClaim, emptyDir, configMap or secret volume instead",
                 pod.spec_at("volumes", index, "hostPath"),
             )
@@ -45,7 +47,7 @@ def host_ports_1_0(pod: Pod) -> Iterator[Violation]:
             host_port = port.get("hostPort") if isinstance(port, Mapping) else None
             if host_port not in (None, 0):
                 yield (
-                    f"{c} sets ports[{index}].hostPort: {host_port}; "
+                    f"{c} sets ports[{index}].hostPort: {show(host_port)}; "
                     "remove hostPort and expose the port through a Service",
                     c.at("ports", index, "hostPort"),
                 )
@@ -66,7 +68,7 @@ def host_probes_and_host_lifecycle_1_34(pod: Pod) -> Iterator[Violation]:
                 if host not in (None, ""):
                     where = ".".join((*handler, kind, "host"))
                     yield (
-                        f"{c} sets {where}: '{host}'; remove it so the kubelet "
+                        f"{c} sets {where}: {show(host)}; remove it so the kubelet "
                         "connects to the pod's own IP",
                         c.at(*handler, kind, "host"),
                     )

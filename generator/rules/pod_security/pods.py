@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from generator.k8s.display import container_name
 from generator.k8s.podspec import POD_SPEC_PATHS
 from generator.manifest import Key, Manifest, NodePath, get
 
@@ -83,8 +84,8 @@ class Pod:
         for field, label in CONTAINER_LISTS:
             for index, obj in items(self.spec(field)):
                 if isinstance(obj, Mapping):
-                    name = obj.get("name")
-                    yield Container(label, str(name), obj, self.spec_at(field, index))
+                    name = container_name(obj, field, index)
+                    yield Container(label, name, obj, self.spec_at(field, index))
 
 
 def pods(manifests: Iterable[Manifest]) -> Iterator[Pod]:

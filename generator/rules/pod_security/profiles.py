@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 
+from generator.k8s.display import show
 from generator.manifest import NodePath
-from generator.rules.pod_security.check import PodCheck, Violation, show
+from generator.rules.pod_security.check import PodCheck, Violation
 from generator.rules.pod_security.pods import Pod, items
 
 DEFAULT_CAPABILITIES = frozenset(
@@ -33,7 +34,7 @@ def capabilities_baseline_1_0(pod: Pod) -> Iterator[Violation]:
         for index, cap in items(c.get("securityContext", "capabilities", "add")):
             if cap not in DEFAULT_CAPABILITIES:
                 yield (
-                    f"{c} adds capability '{cap}'; remove it (only the default set "
+                    f"{c} adds capability {show(cap)}; remove it (only the default set "
                     "may be added, spelled like 'CHOWN')",
                     c.at("securityContext", "capabilities", "add", index),
                 )
@@ -100,7 +101,7 @@ def se_linux_options(allowed: frozenset[str]) -> PodCheck:
             kind = options.get("type") or ""
             if kind not in allowed:
                 yield (
-                    f"{who} sets securityContext.seLinuxOptions.type: '{kind}'; use one of "
+                    f"{who} sets securityContext.seLinuxOptions.type: {show(kind)}; use one of "
                     f"{', '.join(sorted(t for t in allowed if t))} or remove it",
                     at("seLinuxOptions", "type"),
                 )
@@ -108,7 +109,7 @@ def se_linux_options(allowed: frozenset[str]) -> PodCheck:
                 if options.get(field):
                     yield (
                         f"{who} sets securityContext.seLinuxOptions.{field}: "
-                        f"'{options[field]}'; remove it",
+                        f"{show(options[field])}; remove it",
                         at("seLinuxOptions", field),
                     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
+from generator.k8s.display import show
 from generator.rules.pod_security.check import PodCheck, Violation
 from generator.rules.pod_security.pods import Pod, items
 
@@ -33,7 +34,7 @@ def sysctls(allowed: frozenset[str]) -> PodCheck:
             name = sysctl.get("name") if isinstance(sysctl, Mapping) else None
             if name not in allowed:
                 yield (
-                    f"pod sets sysctl '{name}', which is not in the safe set; remove it "
+                    f"pod sets sysctl {show(name)}, which is not in the safe set; remove it "
                     "(only safe, namespaced sysctls may be set)",
                     pod.spec_at("securityContext", "sysctls", index, "name"),
                 )
