@@ -2,6 +2,7 @@
 catalog generates, written (or deleted) on disk; `validate` then reports exactly the
 findings the `# expect:` markers name, at that path and line."""
 
+import re
 import shutil
 
 import pytest
@@ -11,6 +12,8 @@ from generator.rules.examples import TREE_CATALOG, examples_for, tree_setup
 from generator.rules.tree import TREE_RULES
 from generator.validate.repository import validate
 from tests.test_rule_examples import expected
+
+MARKER = re.compile(r"[ \t]+# expect: [^\n]*")
 
 
 def findings(tmp_path, name, rule_id, text, action):
@@ -23,7 +26,9 @@ def findings(tmp_path, name, rule_id, text, action):
         target.unlink(missing_ok=True)
     else:
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text)
+        # The markers annotate the example; the file on disk is what a user would have (a
+        # generated file's header line must be exact to count as generated).
+        target.write_text(MARKER.sub("", text))
     result = validate(Repository.at(root)).result
     return [(f.rule, f.path, f.line) for f in result.findings]
 
