@@ -116,7 +116,7 @@ def _hint(at: NodePath) -> str:
         "namespace": "a DNS-1123 label: lower-case letters, digits and '-'",
         "path": "a path starting with '/'",
         "writablePaths": "an absolute path",
-        "github": "@user or @org/team",
+        "github": "a GitHub user @user or team @org/team",
     }
     for key, hint in hints.items():
         if key in (last, *[str(k) for k in at]):
