@@ -7,7 +7,9 @@ no error. So it draws DNS-label names, distinct namespaces per cluster, no Argo 
 collisions, unique hosts and paths per cluster, acyclic dependsOn (each app depends only on
 apps before it in a random order), no dependency disabled where a dependent runs, versions
 (of the app and of every sidecar and init container with its own image) that meet each
-environment's imagePolicy, minReplicas met, secretStore wherever an app with secrets runs;
+environment's imagePolicy, minReplicas met, secretStore wherever an app with secrets runs,
+namespaces the platform does not keep (system, Argo CD, ingress and monitoring ones), groups
+that name one identity each;
 and, for the rendered objects: cpu and memory limits on every container (or a LimitRange
 default or max for them), requests from a lower range than limits and LimitRange bounds
 around both, quotas far above any use, a readiness probe on every container that serves a
@@ -34,6 +36,7 @@ from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
 from generator.catalog import names
+from generator.catalog.access_checks import SYSTEM_NAMESPACES
 from generator.catalog.build import PROBE_TIMING, merge, merge_probes, volume_name
 from generator.rules.secrets import looks_like_credential
 
@@ -110,6 +113,13 @@ abs_path = (
     .map(lambda parts: "/" + "/".join(parts))
     .filter(lambda p: ".." not in p)
 )
+# identity-provider groups: one identity each (catalog-identity)
+group_name = st.one_of(
+    st.sampled_from(["true", "1", "012", "null", "yes", "@at", "a=b", "x+y", "grp.1"]),
+    st.from_regex(r"\A[a-z0-9_@][a-z0-9._:@/=+-]{0,10}\Z"),
+).filter(lambda g: not g.startswith(("system:", "role:", "proj:")))
+# namespaces the platform keeps: never an environment's (catalog-reserved-namespace)
+RESERVED = (*SYSTEM_NAMESPACES, "argocd", "ingress-nginx", "monitoring")
 port = st.integers(1, 65535)
 small = st.integers(1, 5)
 hex64 = st.text("0123456789abcdef", min_size=64, max_size=64)
@@ -268,7 +278,9 @@ APP_HOSTS = ("{app}-{env}.internal.example.com", "{env}.{app}.svc.example.com", 
 @st.composite
 def environment(draw, clusters, teams, used_namespaces):
     cluster = draw(st.sampled_from(clusters))
-    namespace = draw(label.filter(lambda n: n not in used_namespaces[cluster]))
+    namespace = draw(
+        label.filter(lambda n: n not in used_namespaces[cluster] and n not in RESERVED)
+    )
     used_namespaces[cluster].add(namespace)
     spec = {"cluster": cluster, "namespace": namespace}
     if draw(st.booleans()):
@@ -942,9 +954,10 @@ def catalogs(draw):
     }
     if draw(st.booleans()):
         catalog["repository"]["revision"] = draw(st.sampled_from(["main", "v1.0", "HEAD"]))
+    taken = {n for namespaces in used.values() for n in namespaces}
     if draw(st.booleans()):
-        catalog["argocd"] = {"namespace": draw(label)}
-    catalog["clusters"] = {c: draw(cluster(c)) for c in clusters}
+        catalog["argocd"] = {"namespace": draw(label.filter(lambda n: n not in taken))}
+    catalog["clusters"] = {c: draw(cluster(c, used[c])) for c in clusters}
     # Groups are not shared between teams. EXCLUDED (bug): a group in two teams with different
     # access in one environment is refused by `generate` (rbac-access: the rule's context maps
     # each group to one role, validate_built.context), with a message that says the catalog
@@ -1040,7 +1053,9 @@ def deployment(draw, env, env_spec, app, default, runs, single=False, name="app"
 
 
 @st.composite
-def cluster(draw, name):
+def cluster(draw, name, namespaces=()):
+    """A cluster whose ingress and monitoring namespaces are none of its environments'."""
+    free = label.filter(lambda n: n not in namespaces)
     spec = {
         "server": f"https://{name}.k8s.example.com",
         "kubernetesVersion": draw(st.sampled_from(KUBERNETES_VERSIONS)),
@@ -1048,15 +1063,15 @@ def cluster(draw, name):
     if draw(st.booleans()):
         spec["ingress"] = {"className": draw(st.sampled_from(["nginx", "traefik"]))}
         if draw(st.booleans()):
-            spec["ingress"]["namespace"] = draw(label)
+            spec["ingress"]["namespace"] = draw(free)
     if draw(st.booleans()):
-        spec["monitoringNamespace"] = draw(label)
+        spec["monitoringNamespace"] = draw(free)
     return spec
 
 
 @st.composite
 def team(draw, taken):
-    free = nonempty_text.filter(lambda g: g not in taken)
+    free = group_name.filter(lambda g: g not in taken)
     spec = {"groups": draw(st.lists(free, min_size=1, max_size=3, unique=True))}
     taken.update(spec["groups"])
     if draw(st.booleans()):

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from generator import textfile
 from generator.catalog import (
+    access_checks,
     checks,
     component_checks,
     container_checks,
@@ -17,6 +18,7 @@ from generator.catalog import (
     kind_checks,
     rules,
     suppressions,
+    url_checks,
     workload_checks,
 )
 from generator.catalog.build import build_catalog
@@ -52,6 +54,9 @@ CHECKS: tuple[checks.Check, ...] = (
     graph.check_dependencies_enabled,
     graph.check_hosts,
     graph.check_name_collisions,
+    url_checks.check_urls,
+    access_checks.check_namespaces,
+    access_checks.check_identities,
 )
 
 

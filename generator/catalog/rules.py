@@ -181,6 +181,35 @@ EGRESS = _rule(
     "`{namespace, podSelector, ports}` opens pods of a namespace.",
 )
 
+URL = _rule(
+    "catalog-url",
+    "The repository and every cluster server are exact URLs, never patterns.",
+    "Argo CD reads an AppProject's sourceRepos and destination servers as glob patterns: "
+    '`repository.url: "*"` would let the projects pull from any repository, `server: "*"` '
+    "deploy to any cluster. The repository is an https URL, an ssh:// URL or git@host:path; a "
+    "server is an https URL (such as https://kubernetes.default.svc); neither may hold a glob "
+    "character (`*?[]{}!`), whitespace, a query or a fragment.",
+)
+RESERVED_NAMESPACE = _rule(
+    "catalog-reserved-namespace",
+    "Environments run in namespaces of their own, never in the cluster's or the platform's.",
+    "An environment's namespace gets the environment's NetworkPolicies, quota, RoleBindings "
+    "and Pod Security level, and its teams deploy there: never kube-system, kube-public, "
+    "kube-node-lease, default, the Argo CD namespace (`argocd.namespace`), or the namespace "
+    "of the cluster's ingress controller or monitoring.",
+)
+IDENTITY = _rule(
+    "catalog-identity",
+    "Team groups and GitHub owners name one identity each, exactly.",
+    "Groups become RoleBinding subjects and Argo CD project role groups (which Argo CD turns "
+    "into lines of its policy CSV); GitHub owners become CODEOWNERS entries. A group is "
+    "letters, digits and `. _ : @ / = + -` (no wildcard, comma, quote, '#', whitespace or "
+    "line break), not a Kubernetes system group (`system:...`, such as "
+    "system:authenticated, which is every signed-in user) and not an Argo CD subject "
+    "(`role:...`, `proj:...`). Team and environment names, which Argo CD policies and "
+    "CODEOWNERS lines also hold, are DNS labels (catalog-invalid-name); GitHub owners are "
+    "@user or @org/team (catalog-schema).",
+)
 CATALOG_RULES: tuple[Rule, ...] = (
     SCHEMA,
     UNKNOWN_KEY,
@@ -209,4 +238,7 @@ CATALOG_RULES: tuple[Rule, ...] = (
     COMPONENT,
     LABEL,
     EGRESS,
+    URL,
+    RESERVED_NAMESPACE,
+    IDENTITY,
 )
