@@ -17,8 +17,10 @@ from generator.catalog import (
     graph,
     kind_checks,
     rules,
+    secret_checks,
     suppressions,
     url_checks,
+    value_checks,
     workload_checks,
 )
 from generator.catalog.build import build_catalog
@@ -57,6 +59,10 @@ CHECKS: tuple[checks.Check, ...] = (
     url_checks.check_urls,
     access_checks.check_namespaces,
     access_checks.check_identities,
+    value_checks.check_system_paths,
+    value_checks.check_config_values,
+    secret_checks.check_secret_prefixes,
+    secret_checks.check_secret_keys,
 )
 
 

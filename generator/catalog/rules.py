@@ -210,6 +210,38 @@ IDENTITY = _rule(
     "CODEOWNERS lines also hold, are DNS labels (catalog-invalid-name); GitHub owners are "
     "@user or @org/team (catalog-schema).",
 )
+SYSTEM_PATH = _rule(
+    "catalog-system-path",
+    "Writable mounts stay out of the system folders.",
+    "The root filesystem is read-only; `writablePaths`, emptyDir and persistent volumes make "
+    "a folder writable. Not `/` or a system folder itself (/bin, /boot, /dev, /etc, /lib, "
+    "/lib32, /lib64, /libx32, /proc, /root, /run, /sbin, /sys, /usr, /var), and nothing "
+    "inside the kernel's folders (/proc, /sys, /dev except /dev/shm) or the folders programs "
+    "run from (/bin, /sbin, /boot, /lib*, /usr/bin, /usr/sbin, /usr/lib*, /usr/libexec, "
+    "/usr/local/bin, /usr/local/sbin, /usr/local/lib): a process could replace what the "
+    "container runs, or hide what the kernel shows it. Mount the app's own folder instead, "
+    "such as /var/cache/<app> or /var/lib/<app>.",
+)
+SECRET_KEY = _rule(
+    "catalog-secret-key",
+    "Secrets read one key under the prefix of their team.",
+    "An ExternalSecret reads `secrets.<VAR>.key` from the environment's secret store with the "
+    "store's own credentials, so the catalog decides which team's secrets an app may read: "
+    "the key starts with the environment's `secretKeyPrefix` (default `{team}/`, with "
+    "placeholders {team} and {app}) and is one key: no `*`, no `..`, no leading '/', no "
+    "empty segment, no whitespace.",
+)
+CONFIG_VALUE = _rule(
+    "catalog-config-value",
+    "Config values are written as the strings the app receives.",
+    "Config values become environment variables, which are strings. YAML reads a plain `012`, "
+    "`0x1F`, `0o17`, `+5` or `1_000` as a number (the app gets 12, 31, 15, 5 or 1000) and "
+    "`True` or `FALSE` as a boolean (true, false); YAML 1.1 readers take `yes`, `no`, `on`, "
+    "`off`, `y` and `n` for booleans too. Quote such a value. (`~`, `null`, `1.5` and "
+    "`2024-01-02` are not strings, numbers or booleans at all: catalog-schema says to quote "
+    "them.)",
+)
+
 CATALOG_RULES: tuple[Rule, ...] = (
     SCHEMA,
     UNKNOWN_KEY,
@@ -241,4 +273,7 @@ CATALOG_RULES: tuple[Rule, ...] = (
     URL,
     RESERVED_NAMESPACE,
     IDENTITY,
+    SYSTEM_PATH,
+    SECRET_KEY,
+    CONFIG_VALUE,
 )
