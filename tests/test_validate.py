@@ -187,7 +187,8 @@ def test_hand_written_applications(tmp_path, path, rule, line):
 
     findings = [(f["rule"], f["path"], f["line"]) for f in json.loads(result.stdout)["findings"]]
     assert findings == sorted(
-        [(rule, path, line), ("tree-stray-file", path, 1)], key=lambda f: (f[1], f[2], f[0])
+        [(rule, path, line), ("tree-stray-argocd-object", path, 2)],
+        key=lambda f: (f[1], f[2], f[0]),
     )
 
 
@@ -260,11 +261,12 @@ def test_hand_written_application_deploying_a_kind_its_project_denies(tmp_path):
     ]
     assert findings == [
         (
-            "tree-stray-file",
+            "tree-stray-argocd-object",
             "argocd/apps/dev/admin.yaml",
-            1,
-            "argocd/apps/dev/admin.yaml is not generated from catalog.yaml; move it out of the "
-            "generated folders or describe it in the catalog",
+            2,
+            "argocd/apps/dev/admin.yaml holds Application 'admin', which catalog.yaml does not "
+            "generate; no root syncs it, and an Argo CD object outside the catalog escapes its "
+            "review: remove the file, or describe the app in catalog.yaml",
         ),
         (
             "argocd-kind-denied",
