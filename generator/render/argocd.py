@@ -19,10 +19,13 @@ GUARDRAIL_KINDS = (
     ("rbac.authorization.k8s.io", "Role"),
     ("rbac.authorization.k8s.io", "RoleBinding"),
 )
+# What each access level may do to its Applications in Argo CD. Never `override` (a sync
+# from local manifests or parameters, not from git), `update` or `delete` (git changes and
+# removes Applications: the finalizer would delete every resource of a deleted one).
 ACTIONS = {
     "view": ("get",),
     "edit": ("get", "sync"),
-    "admin": ("get", "sync", "action/*", "override"),
+    "admin": ("get", "sync", "action/*"),
 }
 # What the guardrails Application deploys, and nothing more.
 GUARDRAILS_NAMESPACED = (
@@ -82,7 +85,11 @@ def app_project(env: Environment, catalog: Catalog, guardrails: bool) -> dict[st
         ],
     }
     if guardrails:
-        spec["clusterResourceWhitelist"] = _kinds((("", "Namespace"),))
+        # Its own Namespace only (Argo CD matches `name` on cluster-scoped kinds; namespaced
+        # kinds have no name filter, the destination keeps them in the namespace).
+        spec["clusterResourceWhitelist"] = [
+            {"group": "", "kind": "Namespace", "name": env.namespace}
+        ]
         spec["namespaceResourceWhitelist"] = _kinds(GUARDRAILS_NAMESPACED)
     else:
         spec["clusterResourceWhitelist"] = []
