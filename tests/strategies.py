@@ -7,7 +7,10 @@ no error. So it draws DNS-label names, distinct namespaces per cluster, no Argo 
 collisions, unique hosts and paths per cluster, acyclic dependsOn (each app depends only on
 apps before it in a random order), no dependency disabled where a dependent runs, versions
 (of the app and of every sidecar and init container with its own image) that meet each
-environment's imagePolicy, minReplicas met, secretStore wherever an app with secrets runs;
+environment's imagePolicy, minReplicas met, secretStore wherever an app with secrets runs,
+store keys under the environments' secretKeyPrefix, namespaces the platform does not keep
+(system, Argo CD, ingress and monitoring ones), groups that name one identity each, writable
+mounts outside the system folders;
 and, for the rendered objects: cpu and memory limits on every container (or a LimitRange
 default or max for them), requests from a lower range than limits and LimitRange bounds
 around both, quotas far above any use, a readiness probe on every container that serves a
@@ -23,7 +26,7 @@ scheduling, terminationGracePeriodSeconds, egress rules, ingress paths. Not `com
 (they need folders on disk).
 
 `to_yaml` dumps it as YAML 1.2 (the loader's YAML), so strings that look like numbers,
-booleans or nulls are quoted.
+booleans or nulls are quoted, YAML 1.1's booleans (yes, on ...) too.
 """
 
 import io
@@ -32,9 +35,12 @@ import string
 from hypothesis import assume
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
+from ruamel.yaml.representer import SafeRepresenter
 
 from generator.catalog import names
+from generator.catalog.access_checks import SYSTEM_NAMESPACES
 from generator.catalog.build import PROBE_TIMING, merge, merge_probes, volume_name
+from generator.catalog.value_checks import YAML11_BOOLS, system_path_problem
 from generator.rules.secrets import looks_like_credential
 
 KUBERNETES_VERSIONS = ("1.29", "1.31", "1.33")
@@ -110,6 +116,23 @@ abs_path = (
     .map(lambda parts: "/" + "/".join(parts))
     .filter(lambda p: ".." not in p)
 )
+# writable mounts (writablePaths, emptyDir and persistent volumes) stay out of the system
+# folders (catalog-system-path)
+writable_path = abs_path.filter(lambda p: system_path_problem(p) is None)
+# identity-provider groups: one identity each (catalog-identity)
+group_name = st.one_of(
+    st.sampled_from(["true", "1", "012", "null", "yes", "@at", "a=b", "x+y", "grp.1"]),
+    st.from_regex(r"\A[a-z0-9_@][a-z0-9._:@/=+-]{0,10}\Z"),
+).filter(lambda g: not g.startswith(("system:", "role:", "proj:")))
+# a store key below a prefix: segments without '*', '..', whitespace or empty ones
+key_rest = (
+    st.lists(st.from_regex(r"\A[a-z0-9_][a-z0-9_.-]{0,6}\Z"), min_size=1, max_size=3)
+    .map("/".join)
+    .filter(lambda k: ".." not in k)
+)
+SECRET_PREFIXES = ("{team}/", "{team}/{app}/")
+# namespaces the platform keeps: never an environment's (catalog-reserved-namespace)
+RESERVED = (*SYSTEM_NAMESPACES, "argocd", "ingress-nginx", "monitoring")
 port = st.integers(1, 65535)
 small = st.integers(1, 5)
 hex64 = st.text("0123456789abcdef", min_size=64, max_size=64)
@@ -268,7 +291,9 @@ APP_HOSTS = ("{app}-{env}.internal.example.com", "{env}.{app}.svc.example.com", 
 @st.composite
 def environment(draw, clusters, teams, used_namespaces):
     cluster = draw(st.sampled_from(clusters))
-    namespace = draw(label.filter(lambda n: n not in used_namespaces[cluster]))
+    namespace = draw(
+        label.filter(lambda n: n not in used_namespaces[cluster] and n not in RESERVED)
+    )
     used_namespaces[cluster].add(namespace)
     spec = {"cluster": cluster, "namespace": namespace}
     if draw(st.booleans()):
@@ -285,6 +310,8 @@ def environment(draw, clusters, teams, used_namespaces):
         spec["minReplicas"] = draw(st.integers(1, 3))
     if draw(st.booleans()):
         spec["secretStore"] = draw(label)
+    if draw(st.booleans()):
+        spec["secretKeyPrefix"] = draw(st.sampled_from(SECRET_PREFIXES))
     spec["access"] = {
         t: draw(st.sampled_from(("view", "edit", "admin"))) for t in draw(some_keys(teams))
     }
@@ -360,8 +387,10 @@ def config():
 
 
 @st.composite
-def secret_ref(draw):
-    ref = {"key": draw(nonempty_text)}
+def secret_ref(draw, team, app):
+    """A key under the secretKeyPrefix of every environment (catalogs() draws "{team}/" or
+    "{team}/{app}/"), so the app's team and its own folder."""
+    ref = {"key": f"{team}/{app}/{draw(key_rest)}"}
     if draw(st.booleans()):
         ref["property"] = draw(nonempty_text)
     return ref
@@ -554,7 +583,7 @@ def volumes(draw, paths, kind, persistent):
 def mount_paths():
     """Mount paths whose volume names differ from each other and from the generated ones."""
     return st.lists(
-        abs_path.filter(
+        writable_path.filter(
             lambda p: volume_name(p) != "tmp" and not volume_name(p).startswith("writable")
         ),
         unique_by=volume_name,
@@ -727,7 +756,9 @@ def app_spec(draw, name, team, default, env_specs):
     if draw(st.booleans()):
         spec["config"] = draw(config())
     if draw(st.booleans()):
-        spec["secrets"] = draw(st.dictionaries(secret_var, secret_ref(), min_size=1, max_size=3))
+        spec["secrets"] = draw(
+            st.dictionaries(secret_var, secret_ref(team, name), min_size=1, max_size=3)
+        )
     if draw(st.booleans()):
         spec["env"] = draw(env_refs(name))
     if draw(st.booleans()):
@@ -778,7 +809,7 @@ def app_spec(draw, name, team, default, env_specs):
         single = False
     if draw(st.booleans()):
         spec["writablePaths"] = draw(
-            st.lists(st.one_of(abs_path, st.just("/tmp")), unique=True, max_size=3)
+            st.lists(st.one_of(writable_path, st.just("/tmp")), unique=True, max_size=3)
         )
     if kind in SCALED:
         if single:
@@ -824,7 +855,7 @@ def defaults(draw):
         probes = {k: draw(probe(False)) for k in draw(some_keys(PROBE_KINDS, 1))}
         spec["probes"] = probes
     if draw(st.booleans()):
-        spec["writablePaths"] = draw(st.lists(abs_path, unique=True, max_size=2))
+        spec["writablePaths"] = draw(st.lists(writable_path, unique=True, max_size=2))
     if draw(st.integers(0, 3)) == 0:
         spec["securityContext"] = draw(security_context("restricted", env_layer=True))
     if draw(st.integers(0, 3)) == 0:
@@ -942,9 +973,10 @@ def catalogs(draw):
     }
     if draw(st.booleans()):
         catalog["repository"]["revision"] = draw(st.sampled_from(["main", "v1.0", "HEAD"]))
+    taken = {n for namespaces in used.values() for n in namespaces}
     if draw(st.booleans()):
-        catalog["argocd"] = {"namespace": draw(label)}
-    catalog["clusters"] = {c: draw(cluster(c)) for c in clusters}
+        catalog["argocd"] = {"namespace": draw(label.filter(lambda n: n not in taken))}
+    catalog["clusters"] = {c: draw(cluster(c, used[c])) for c in clusters}
     # Groups are not shared between teams. EXCLUDED (bug): a group in two teams with different
     # access in one environment is refused by `generate` (rbac-access: the rule's context maps
     # each group to one role, validate_built.context), with a message that says the catalog
@@ -1040,7 +1072,9 @@ def deployment(draw, env, env_spec, app, default, runs, single=False, name="app"
 
 
 @st.composite
-def cluster(draw, name):
+def cluster(draw, name, namespaces=()):
+    """A cluster whose ingress and monitoring namespaces are none of its environments'."""
+    free = label.filter(lambda n: n not in namespaces)
     spec = {
         "server": f"https://{name}.k8s.example.com",
         "kubernetesVersion": draw(st.sampled_from(KUBERNETES_VERSIONS)),
@@ -1048,15 +1082,15 @@ def cluster(draw, name):
     if draw(st.booleans()):
         spec["ingress"] = {"className": draw(st.sampled_from(["nginx", "traefik"]))}
         if draw(st.booleans()):
-            spec["ingress"]["namespace"] = draw(label)
+            spec["ingress"]["namespace"] = draw(free)
     if draw(st.booleans()):
-        spec["monitoringNamespace"] = draw(label)
+        spec["monitoringNamespace"] = draw(free)
     return spec
 
 
 @st.composite
 def team(draw, taken):
-    free = nonempty_text.filter(lambda g: g not in taken)
+    free = group_name.filter(lambda g: g not in taken)
     spec = {"groups": draw(st.lists(free, min_size=1, max_size=3, unique=True))}
     taken.update(spec["groups"])
     if draw(st.booleans()):
@@ -1068,8 +1102,21 @@ def team(draw, taken):
     return spec
 
 
+class _Representer(SafeRepresenter):
+    """YAML 1.2 writes yes/no/on/off plain; a YAML 1.1 reader takes them for booleans, and the
+    catalog refuses them plain in config (catalog-config-value): this one quotes them."""
+
+    def represent_str(self, data):
+        style = "'" if data in YAML11_BOOLS else None
+        return self.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+_Representer.add_representer(str, _Representer.represent_str)
+
+
 def to_yaml(data) -> str:
     yaml = YAML(typ="safe", pure=True)
+    yaml.Representer = _Representer
     yaml.default_flow_style = False
     yaml.sort_base_mapping_type_on_output = False
     out = io.StringIO()

@@ -216,7 +216,8 @@ def test_an_app_removed_in_dev_shows_its_objects_removed(tmp_path):
     root = repo(tmp_path)
     edit_catalog(root, "dev: {version: 1.2.0, replicas: 1}", "dev: {enabled: false}")
     assert git(root, "status", "--porcelain") == (
-        " D argocd/apps/dev/worker.yaml\n M catalog.yaml\n D overlays/dev/worker/kustomization.yaml\n"
+        " D argocd/apps/dev/worker.yaml\n M argocd/root/nonprod.yaml\n M catalog.yaml\n"
+        " D overlays/dev/worker/kustomization.yaml\n"
     )
     result = diff(root, "--base", "HEAD")
     assert result.exit_code == 0

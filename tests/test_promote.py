@@ -168,11 +168,15 @@ def test_force_into_a_disabled_environment_enables_it_and_quotes_a_number(tmp_pa
     assert result.exit_code == 0
     assert result.stdout == (
         "promoted cron (none) -> 0.10 into staging (from dev) and enabled it there\n"
-        "updated catalog.yaml; regenerated the tree: 2 file(s) written, 0 removed\n"
+        "updated catalog.yaml; regenerated the tree: 4 file(s) written, 0 removed\n"
     )
     found = changes(before, snapshot(root))
+    # the root syncs the new Application by name; cron's base now reaches staging, whose
+    # admins own it in CODEOWNERS
     assert sorted(found) == [
+        ".github/CODEOWNERS",
         "argocd/apps/staging/cron.yaml",
+        "argocd/root/main.yaml",
         "catalog.yaml",
         "overlays/staging/cron/kustomization.yaml",
     ]

@@ -70,7 +70,9 @@ def test_branch_commits_new_tree_files_and_leaves_other_changes_alone(tmp_path):
     result = promote(root, "cron", "--to", "staging", "--force", "--branch", "cron")
     assert result.exit_code == 0
     assert git(root, "show", "--name-status", "--format=", "HEAD") == (
+        "M\t.github/CODEOWNERS\n"
         "A\targocd/apps/staging/cron.yaml\n"
+        "M\targocd/root/main.yaml\n"
         "M\tcatalog.yaml\n"
         "A\toverlays/staging/cron/kustomization.yaml\n"
     )

@@ -528,7 +528,7 @@ NO_LIVENESS = {
     "voting-app": (
         "base/worker/deployment.yaml:31:9: warning: container 'worker' of Deployment worker has "
         "no livenessProbe; add one so a hung process is restarted; catalog entry: "
-        "catalog.yaml:121:3 (workload-liveness-probe)"
+        "catalog.yaml:124:3 (workload-liveness-probe)"
     ),
 }
 

@@ -7,16 +7,18 @@ of an app's merged workload values.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from generator.catalog import rules
-from generator.catalog.names import is_dns_label
+from generator.catalog.names import is_dns_label, shown
 from generator.catalog.versions import version_finding
 from generator.finding import Finding
 from generator.yamlio import Located
 
 Check = Callable[[Located], Iterator[Finding]]
+ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def _section(doc: Located, key: str) -> dict[str, Any]:
@@ -110,10 +112,10 @@ def check_versions(doc: Located) -> Iterator[Finding]:
 def check_secrets(doc: Located) -> Iterator[Finding]:
     for app, spec in _section(doc, "apps").items():
         for name in spec.get("secrets", {}):
-            if not str(name).replace("_", "a").isalnum() or str(name)[0].isdigit():
+            if not ENV_NAME.fullmatch(str(name)):
                 yield rules.SCHEMA.finding(
-                    f"secret name '{name}' is not an environment variable name; use letters, "
-                    "digits and '_', not starting with a digit",
+                    f"secret name {shown(str(name))} is not an environment variable name; use "
+                    "letters, digits and '_', not starting with a digit",
                     doc.position(("apps", app, "secrets", name), key=True),
                 )
 

@@ -11,8 +11,8 @@ from typing import Any
 from generator import constants as c
 from generator.catalog import rules
 from generator.catalog.build import volume_name
-from generator.catalog.checks import _section
-from generator.catalog.names import is_dns_label
+from generator.catalog.checks import ENV_NAME, _section
+from generator.catalog.names import is_dns_label, shown
 from generator.catalog.values import app_values, declared, in_environment, running, where
 from generator.catalog.versions import version_finding
 from generator.finding import Finding, Position
@@ -20,7 +20,7 @@ from generator.manifest import NodePath
 from generator.yamlio import Located
 
 PORT_NAME = re.compile(r"^(?=.*[a-z])(?!.*--)[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
-ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+MAX_CONFIG_KEY = 253  # a ConfigMap key's limit
 VOLUME_TYPES = ("emptyDir", "configMap", "secret")
 PERSISTENT_FIELDS = ("size", "storageClass", "accessModes")
 OWNED_LABELS = (c.LABEL_NAME, c.LABEL_MANAGED_BY, c.LABEL_TEAM, c.LABEL_ENVIRONMENT)
@@ -33,10 +33,25 @@ def port_name_problem(name: str) -> str | None:
             f"port name '{name}' has {len(name)} characters; Kubernetes allows at most 15: "
             "shorten it (e.g. 'http', 'grpc', 'tcp-redis')"
         )
-    if not PORT_NAME.match(name):
+    if not PORT_NAME.fullmatch(name):
         return (
             f"port name '{name}' is not a Kubernetes port name; use lower-case letters, digits "
             "and '-' with at least one letter (e.g. 'http', 'tcp-redis')"
+        )
+    return None
+
+
+def env_name_problem(name: str, what: str, app: str) -> str | None:
+    """Why `name` (a config key, an env name ...) cannot be an environment variable, or None."""
+    if len(name) > MAX_CONFIG_KEY:
+        return (
+            f"{what} {shown(name[:20] + '...')} of app '{app}' has {len(name)} characters; "
+            f"Kubernetes allows at most {MAX_CONFIG_KEY}: shorten it"
+        )
+    if not ENV_NAME.fullmatch(name):
+        return (
+            f"{what} {shown(name)} of app '{app}' is not an environment variable name; use "
+            "letters, digits and '_', not starting with a digit"
         )
     return None
 
@@ -125,10 +140,10 @@ def check_env(doc: Located) -> Iterator[Finding]:
                 environment=own,
             )
         for name in values.get("config") or {}:
-            if not ENV_NAME.match(str(name)):
+            problem = env_name_problem(str(name), "config key", app)
+            if problem:
                 yield rules.ENV_CONFLICT.finding(
-                    f"config key '{name}' of app '{app}' is not an environment variable name; "
-                    "use letters, digits and '_', not starting with a digit",
+                    problem,
                     where(doc, app, env, "config", name),
                     environment=env,
                 )
@@ -136,10 +151,10 @@ def check_env(doc: Located) -> Iterator[Finding]:
             own_image = bool(owner) and "image" in spec
             for name in spec.get("env") or {}:
                 at = (*owner, "env", name)
-                if not ENV_NAME.match(str(name)):
+                problem = env_name_problem(str(name), "env name", app)
+                if problem:
                     yield rules.ENV_CONFLICT.finding(
-                        f"env name '{name}' of app '{app}' is not an environment variable name; "
-                        "use letters, digits and '_', not starting with a digit",
+                        problem,
                         where(doc, app, env, *at),
                         environment=env,
                     )

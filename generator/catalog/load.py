@@ -10,13 +10,17 @@ from pathlib import Path
 
 from generator import textfile
 from generator.catalog import (
+    access_checks,
     checks,
     component_checks,
     container_checks,
     graph,
     kind_checks,
     rules,
+    secret_checks,
     suppressions,
+    url_checks,
+    value_checks,
     workload_checks,
 )
 from generator.catalog.build import build_catalog
@@ -53,6 +57,13 @@ CHECKS: tuple[checks.Check, ...] = (
     graph.check_dependencies_enabled,
     graph.check_hosts,
     graph.check_name_collisions,
+    url_checks.check_urls,
+    access_checks.check_namespaces,
+    access_checks.check_identities,
+    value_checks.check_system_paths,
+    value_checks.check_config_values,
+    secret_checks.check_secret_prefixes,
+    secret_checks.check_secret_keys,
 )
 
 

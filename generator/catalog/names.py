@@ -8,14 +8,23 @@ from generator.constants import GUARDRAILS_SUFFIX, ROOT_PREFIX
 
 DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
 DNS_SUBDOMAIN = re.compile(
-    r"^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
+    r"^(?=.{1,253}\Z)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
 )
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 PLACEHOLDERS = ("app", "env")
 
 
 def is_dns_label(name: str) -> bool:
-    return bool(DNS_LABEL.match(name))
+    return bool(DNS_LABEL.fullmatch(name))
+
+
+def shown(value: str) -> str:
+    """`value` quoted for a message, each control character (a line break ...) escaped, so a
+    finding stays on one line and shows what was written."""
+    escaped = "".join(
+        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in value
+    )
+    return f"'{escaped}'"
 
 
 def template_problem(template: str) -> str | None:
@@ -33,7 +42,7 @@ def resolve_host(template: str, app: str, env: str) -> str:
 
 
 def is_dns_name(host: str) -> bool:
-    return bool(DNS_SUBDOMAIN.match(host))
+    return bool(DNS_SUBDOMAIN.fullmatch(host))
 
 
 def application_name(env: str, app: str) -> str:

@@ -181,6 +181,67 @@ EGRESS = _rule(
     "`{namespace, podSelector, ports}` opens pods of a namespace.",
 )
 
+URL = _rule(
+    "catalog-url",
+    "The repository and every cluster server are exact URLs, never patterns.",
+    "Argo CD reads an AppProject's sourceRepos and destination servers as glob patterns: "
+    '`repository.url: "*"` would let the projects pull from any repository, `server: "*"` '
+    "deploy to any cluster. The repository is an https URL, an ssh:// URL or git@host:path; a "
+    "server is an https URL (such as https://kubernetes.default.svc); neither may hold a glob "
+    "character (`*?[]{}!`), whitespace, a query or a fragment.",
+)
+RESERVED_NAMESPACE = _rule(
+    "catalog-reserved-namespace",
+    "Environments run in namespaces of their own, never in the cluster's or the platform's.",
+    "An environment's namespace gets the environment's NetworkPolicies, quota, RoleBindings "
+    "and Pod Security level, and its teams deploy there: never kube-system, kube-public, "
+    "kube-node-lease, default, the Argo CD namespace (`argocd.namespace`), or the namespace "
+    "of the cluster's ingress controller or monitoring.",
+)
+IDENTITY = _rule(
+    "catalog-identity",
+    "Team groups and GitHub owners name one identity each, exactly.",
+    "Groups become RoleBinding subjects and Argo CD project role groups (which Argo CD turns "
+    "into lines of its policy CSV); GitHub owners become CODEOWNERS entries. A group is "
+    "letters, digits and `. _ : @ / = + -` (no wildcard, comma, quote, '#', whitespace or "
+    "line break), not a Kubernetes system group (`system:...`, such as "
+    "system:authenticated, which is every signed-in user) and not an Argo CD subject "
+    "(`role:...`, `proj:...`). Team and environment names, which Argo CD policies and "
+    "CODEOWNERS lines also hold, are DNS labels (catalog-invalid-name); GitHub owners are "
+    "@user or @org/team (catalog-schema).",
+)
+SYSTEM_PATH = _rule(
+    "catalog-system-path",
+    "Writable mounts stay out of the system folders.",
+    "The root filesystem is read-only; `writablePaths`, emptyDir and persistent volumes make "
+    "a folder writable. Not `/` or a system folder itself (/bin, /boot, /dev, /etc, /lib, "
+    "/lib32, /lib64, /libx32, /proc, /root, /run, /sbin, /sys, /usr, /var), and nothing "
+    "inside the kernel's folders (/proc, /sys, /dev except /dev/shm) or the folders programs "
+    "run from (/bin, /sbin, /boot, /lib*, /usr/bin, /usr/sbin, /usr/lib*, /usr/libexec, "
+    "/usr/local/bin, /usr/local/sbin, /usr/local/lib): a process could replace what the "
+    "container runs, or hide what the kernel shows it. Mount the app's own folder instead, "
+    "such as /var/cache/<app> or /var/lib/<app>.",
+)
+SECRET_KEY = _rule(
+    "catalog-secret-key",
+    "Secrets read one key under the prefix of their team.",
+    "An ExternalSecret reads `secrets.<VAR>.key` from the environment's secret store with the "
+    "store's own credentials, so the catalog decides which team's secrets an app may read: "
+    "the key starts with the environment's `secretKeyPrefix` (default `{team}/`, with "
+    "placeholders {team} and {app}) and is one key: no `*`, no `..`, no leading '/', no "
+    "empty segment, no whitespace.",
+)
+CONFIG_VALUE = _rule(
+    "catalog-config-value",
+    "Config values are written as the strings the app receives.",
+    "Config values become environment variables, which are strings. YAML reads a plain `012`, "
+    "`0x1F`, `0o17`, `+5` or `1_000` as a number (the app gets 12, 31, 15, 5 or 1000) and "
+    "`True` or `FALSE` as a boolean (true, false); YAML 1.1 readers take `yes`, `no`, `on`, "
+    "`off`, `y` and `n` for booleans too. Quote such a value. (`~`, `null`, `1.5` and "
+    "`2024-01-02` are not strings, numbers or booleans at all: catalog-schema says to quote "
+    "them.)",
+)
+
 CATALOG_RULES: tuple[Rule, ...] = (
     SCHEMA,
     UNKNOWN_KEY,
@@ -209,4 +270,10 @@ CATALOG_RULES: tuple[Rule, ...] = (
     COMPONENT,
     LABEL,
     EGRESS,
+    URL,
+    RESERVED_NAMESPACE,
+    IDENTITY,
+    SYSTEM_PATH,
+    SECRET_KEY,
+    CONFIG_VALUE,
 )

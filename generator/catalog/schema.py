@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import json
 from collections.abc import Iterator
@@ -47,6 +48,8 @@ def _describe(value: Any) -> str:
         return "a list"
     if isinstance(value, int | float):
         return f"the number {value}"
+    if isinstance(value, datetime.date):
+        return f"the date {value.isoformat()}"
     return f"{value!r}"
 
 
@@ -66,6 +69,12 @@ def _type_message(error: jsonschema.ValidationError, at: NodePath, doc: Located)
     if isinstance(value, float) and "a string" in expected:
         written = doc.source_text(at) or repr(value)
         message += f'; YAML reads {written} as a number: quote it, e.g. "{written}"'
+    elif isinstance(value, datetime.date) and "a string" in expected:
+        written = doc.source_text(at) or value.isoformat()
+        message += f'; YAML reads {written} as a date: quote it, e.g. "{written}"'
+    elif value is None and len(at) >= 2 and at[-2] == "config" and doc.source_text(at):
+        written = doc.source_text(at)
+        message += f'; YAML reads {written} as nothing: quote it, e.g. "{written}", or write ""'
     return message
 
 
@@ -116,7 +125,7 @@ def _hint(at: NodePath) -> str:
         "namespace": "a DNS-1123 label: lower-case letters, digits and '-'",
         "path": "a path starting with '/'",
         "writablePaths": "an absolute path",
-        "github": "@user or @org/team",
+        "github": "a GitHub user @user or team @org/team",
     }
     for key, hint in hints.items():
         if key in (last, *[str(k) for k in at]):

@@ -19,7 +19,7 @@ def version_problem(version: str, policy: str) -> tuple[str, str] | None:
     tag, digest = split_version(version)
     if tag is None and digest is None:
         return ("image-tag-required", "give a tag, a digest or both")
-    if tag is not None and not _TAG.match(tag):
+    if tag is not None and not _TAG.fullmatch(tag):
         return ("image-tag-required", "a tag is letters, digits, '_', '.' and '-', at most 128")
     if digest is not None and not is_sha256_digest(digest):
         return ("image-policy-digest", "a digest is sha256: and 64 lower-case hex digits")

@@ -19,10 +19,13 @@ GUARDRAIL_KINDS = (
     ("rbac.authorization.k8s.io", "Role"),
     ("rbac.authorization.k8s.io", "RoleBinding"),
 )
+# What each access level may do to its Applications in Argo CD. Never `override` (a sync
+# from local manifests or parameters, not from git), `update` or `delete` (git changes and
+# removes Applications: the finalizer would delete every resource of a deleted one).
 ACTIONS = {
     "view": ("get",),
     "edit": ("get", "sync"),
-    "admin": ("get", "sync", "action/*", "override"),
+    "admin": ("get", "sync", "action/*"),
 }
 # What the guardrails Application deploys, and nothing more.
 GUARDRAILS_NAMESPACED = (
@@ -82,7 +85,11 @@ def app_project(env: Environment, catalog: Catalog, guardrails: bool) -> dict[st
         ],
     }
     if guardrails:
-        spec["clusterResourceWhitelist"] = _kinds((("", "Namespace"),))
+        # Its own Namespace only (Argo CD matches `name` on cluster-scoped kinds; namespaced
+        # kinds have no name filter, the destination keeps them in the namespace).
+        spec["clusterResourceWhitelist"] = [
+            {"group": "", "kind": "Namespace", "name": env.namespace}
+        ]
         spec["namespaceResourceWhitelist"] = _kinds(GUARDRAILS_NAMESPACED)
     else:
         spec["clusterResourceWhitelist"] = []
@@ -158,10 +165,24 @@ def app_application(app: App, env: Environment, catalog: Catalog, wave: int) -> 
     )
 
 
+def application_files(env: Environment, catalog: Catalog) -> list[str]:
+    """The Application files of an environment, relative to argocd/: its guardrails', then
+    one per app that runs there."""
+    apps = [a.name for a in catalog.apps if a.deployment(env.name).enabled]
+    return [f"{c.APPS_SUBDIR}/{env.name}/{name}.yaml" for name in (c.NAMESPACE_DIR, *apps)]
+
+
+def root_include(cluster: Cluster, catalog: Catalog) -> str:
+    """Argo CD's directory `include` of the root: exactly the files the catalog generates for
+    the cluster (a brace list of literal paths), so a hand-added file is never synced."""
+    envs = [e for e in catalog.environments if e.cluster == cluster.name]
+    files = [f"{c.PROJECTS_SUBDIR}/{e.name}.yaml" for e in envs]
+    files += [f for e in envs for f in application_files(e, catalog)]
+    return "{" + ",".join(files) + "}"
+
+
 def root(cluster: Cluster, catalog: Catalog) -> list[dict[str, Any]]:
     name = names.root_name(cluster.name)
-    envs = [e.name for e in catalog.environments if e.cluster == cluster.name]
-    include = ",".join([f"projects/{e}.yaml" for e in envs] + [f"apps/{e}/*.yaml" for e in envs])
     project = {
         "apiVersion": ARGO_API,
         "kind": "AppProject",
@@ -188,7 +209,7 @@ def root(cluster: Cluster, catalog: Catalog) -> list[dict[str, Any]]:
                 "repoURL": catalog.repository_url,
                 "targetRevision": catalog.repository_revision,
                 "path": c.ARGOCD_DIR,
-                "directory": {"recurse": True, "include": "{" + include + "}"},
+                "directory": {"recurse": True, "include": root_include(cluster, catalog)},
             },
             "destination": {"server": c.IN_CLUSTER, "namespace": catalog.argocd_namespace},
             "syncPolicy": _sync_policy(True),

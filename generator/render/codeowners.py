@@ -1,16 +1,30 @@
 """`.github/CODEOWNERS` from the catalog: who must approve changes to each environment.
 
-A change to an environment's overlays, Argo CD Applications or AppProject needs a review
-by the teams with `admin` access to that environment; the catalog itself belongs to the
-admins of the last environment in promotion order (prod), since every prod value lives
-there. Only teams that name GitHub owners (`teams.<team>.github`) take part; an
-environment whose admins name none gets no line (GitHub then needs no owner review).
+GitHub asks for a review by one owner of the last line that matches a changed path. A
+change to an environment's overlays, Argo CD Applications or AppProject needs a review by
+the teams with `admin` access to that environment. What reaches every environment, or
+decides what Argo CD syncs at all, belongs to the admins of the last environment in
+promotion order (prod): `base/` (each app's base reaches every environment the app runs
+in; the base of an app that does not run there belongs to the admins of the last
+environment it runs in), `argocd/root/` and anything else under the generated folders,
+the catalog itself and this file. The app's team is not an owner of its base: GitHub
+takes an approval from any one owner of a line, so the team could approve a change to
+prod alone. Only teams that name GitHub owners (`teams.<team>.github`) take part; a line
+whose admins name none is left out (GitHub then needs no owner review there).
 """
 
 from __future__ import annotations
 
-from generator.catalog.model import Catalog, Environment
-from generator.constants import APPS_DIR, OVERLAYS_DIR, PROJECTS_DIR, header
+from generator.catalog.model import App, Catalog, Environment
+from generator.constants import (
+    APPS_DIR,
+    ARGOCD_DIR,
+    BASE_DIR,
+    CODEOWNERS_FILE,
+    OVERLAYS_DIR,
+    PROJECTS_DIR,
+    header,
+)
 
 
 def has_owners(catalog: Catalog) -> bool:
@@ -29,13 +43,30 @@ def _admins(catalog: Catalog, env: Environment) -> list[str]:
     return list(owners)
 
 
+def _last_run(app: App, catalog: Catalog) -> Environment | None:
+    """The last environment in promotion order the app runs in."""
+    running = [d.environment for d in app.deployments if d.enabled]
+    return catalog.environment(running[-1]) if running else None
+
+
 def render_codeowners(catalog: Catalog) -> str:
-    """The whole CODEOWNERS file; later lines win in GitHub, so the catalog comes last."""
+    """The whole CODEOWNERS file; later lines win in GitHub, so the shared folders come first
+    and the catalog last."""
+    last = catalog.environments[-1]
+    shared = _admins(catalog, last)
     lines = [
         header(catalog.path).rstrip("\n"),
-        "# Changes to an environment need a review by the teams with admin access to it;",
-        "# the catalog needs the admins of the last environment in promotion order.",
+        "# Changes to an environment need a review by the teams with admin access to it; what",
+        "# every environment shares (base/, argocd/root/, the catalog, this file) needs the",
+        "# admins of the last environment in promotion order.",
+        "",
     ]
+    if shared:
+        who = " ".join(shared)
+        lines += [f"# shared ({last.name} admins)"]
+        lines += [f"/{folder}/ {who}" for folder in (BASE_DIR, OVERLAYS_DIR, ARGOCD_DIR)]
+    else:
+        lines += [f"# shared: no team with admin access to {last.name} names GitHub owners"]
     for env in catalog.environments:
         owners = _admins(catalog, env)
         if not owners:
@@ -49,12 +80,21 @@ def render_codeowners(catalog: Catalog) -> str:
             f"/{APPS_DIR}/{_escape(env.name)}/ {who}",
             f"/{PROJECTS_DIR}/{_escape(env.name)}.yaml {who}",
         ]
-    last = catalog.environments[-1]
-    owners = _admins(catalog, last)
-    if owners and not catalog.path.startswith(("/", "../")):
+    bases = []
+    for app in catalog.apps:
+        final = _last_run(app, catalog)
+        owners = _admins(catalog, final) if final is not None else []
+        if owners and owners != shared:
+            bases.append(f"/{BASE_DIR}/{app.name}/ {' '.join(owners)}")
+    if bases:
         lines += [
             "",
-            f"# the catalog ({last.name} admins)",
-            f"/{_escape(catalog.path)} {' '.join(owners)}",
+            f"# base/ of apps not in {last.name}: the admins of the last environment of each",
         ]
+        lines += bases
+    if shared:
+        lines += ["", f"# the catalog and this file ({last.name} admins)"]
+        if not catalog.path.startswith(("/", "../")):
+            lines += [f"/{_escape(catalog.path)} {' '.join(shared)}"]
+        lines += [f"/{CODEOWNERS_FILE} {' '.join(shared)}"]
     return "\n".join(lines) + "\n"

@@ -63,9 +63,9 @@ PATH_BUILDS = _rule(
 KIND_DENIED = _rule(
     "argocd-kind-denied",
     "Every kind the path builds is allowed by the project.",
-    "Cluster-scoped kinds need the project's clusterResourceWhitelist; namespaced kinds must "
-    "not be in namespaceResourceBlacklist and, where a namespaceResourceWhitelist is set, "
-    "must be in it.",
+    "Cluster-scoped kinds need the project's clusterResourceWhitelist (an entry with a `name` "
+    "allows only the objects its glob matches); namespaced kinds must not be in "
+    "namespaceResourceBlacklist and, where a namespaceResourceWhitelist is set, must be in it.",
 )
 AUTO_SYNC = _rule(
     "argocd-auto-sync",
@@ -102,11 +102,14 @@ def _destination_allowed(project: Manifest, server: str, name: str, namespace: s
     return False
 
 
-def _kind_listed(entries: Any, group: str, kind: str) -> bool:
+def _kind_listed(entries: Any, group: str, kind: str, name: str | None = None) -> bool:
+    """Whether an entry lists the group and kind (and, given `name`, matches it: a cluster
+    resource entry's `name` is a glob; no name matches every object of the kind)."""
     return any(
         isinstance(e, dict)
         and fnmatchcase(group, str(e.get("group", "")))
         and fnmatchcase(kind, str(e.get("kind", "")))
+        and (name is None or not e.get("name") or fnmatchcase(name, str(e["name"])))
         for e in _list(entries)
     )
 
@@ -116,8 +119,12 @@ def _kind_problem(project: Manifest, obj: Mapping[str, Any]) -> str | None:
     group = api_group(str(obj.get("apiVersion", "")))
     spec = project.obj.get("spec", {})
     if kind in CLUSTER_SCOPED_KINDS:
-        if not _kind_listed(spec.get("clusterResourceWhitelist"), group, kind):
+        whitelist = spec.get("clusterResourceWhitelist")
+        if not _kind_listed(whitelist, group, kind):
             return "is cluster-scoped and not in the project's clusterResourceWhitelist"
+        name = str(get(obj, "metadata", "name") or "")
+        if not _kind_listed(whitelist, group, kind, name):
+            return f"is named '{name}', not a name in the project's clusterResourceWhitelist"
         return None
     if _kind_listed(spec.get("namespaceResourceBlacklist"), group, kind):
         return "is in the project's namespaceResourceBlacklist"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 from generator.finding import Finding, Position, Severity
 from generator.rule import Rule
 
@@ -36,12 +38,35 @@ STRAY_FILE = Rule(
     Severity.WARNING,
     "Generated folders hold only generated files.",
     "A hand-written file inside base/, overlays/ or argocd/ is outside the catalog: a "
-    "review of the catalog does not see it (an Application under argocd/apps/<env>/ is even "
-    "synced by the root), and a later catalog may generate its path. Move it out, or "
-    "describe it in the catalog.",
+    "review of the catalog does not see it, and a later catalog may generate its path. Move "
+    "it out, or describe it in the catalog. (A hand-written Argo CD object under argocd/ is "
+    "an error: tree-stray-argocd-object.)",
+)
+STRAY_ARGOCD_OBJECT = Rule(
+    "tree-stray-argocd-object",
+    Severity.ERROR,
+    "Every Argo CD Application, ApplicationSet and AppProject under argocd/ is generated.",
+    "The catalog decides what Argo CD syncs, from which repository, to which cluster and "
+    "namespace, with which rights; a hand-written AppProject could allow every repository "
+    "and destination, and an Application could sync another repository. The roots sync "
+    "exactly the files the catalog generates (a brace list of paths in their directory "
+    "`include`), so such a file is never synced, but it is one `include` edit away from it "
+    "and hides in the folder reviewers trust. Remove it, or describe the app in the catalog. "
+    "Reported by every `validate`, `--changed` too.",
 )
 
-TREE_RULES: tuple[Rule, ...] = (FOREIGN_FILE, DRIFT, MISSING_FILE, STALE_FILE, STRAY_FILE)
+TREE_RULES: tuple[Rule, ...] = (
+    FOREIGN_FILE,
+    DRIFT,
+    MISSING_FILE,
+    STALE_FILE,
+    STRAY_FILE,
+    STRAY_ARGOCD_OBJECT,
+)
+# Argo CD kinds a hand-written file under argocd/ must not hold.
+ARGOCD_KINDS = ("AppProject", "Application", "ApplicationSet")
+# path -> where the first such object is, and each as "Kind 'name'"
+ArgoObjects = Mapping[str, tuple[Position, Sequence[str]]]
 
 
 def _first_difference(current: bytes, expected: bytes) -> tuple[int, str, str]:
@@ -64,8 +89,12 @@ def tree_findings(
     current: dict[str, bytes],
     foreign: tuple[str, ...],
     source: str,
+    argocd_objects: ArgoObjects | None = None,
 ) -> list[Finding]:
-    """Drift between the files on disk and the tree the catalog generates."""
+    """Drift between the files on disk and the tree the catalog generates; `argocd_objects`
+    are the hand-written files under argocd/ that hold Argo CD objects (errors, reported
+    whether or not they are in `foreign`)."""
+    argocd_objects = argocd_objects or {}
     found: list[Finding] = []
     for path, expected in sorted(writes.items()):
         if path not in current:
@@ -95,11 +124,23 @@ def tree_findings(
             )
         )
     for path in foreign:
+        if path in argocd_objects:
+            continue
         found.append(
             STRAY_FILE.finding(
                 f"{path} is not generated from {source}; move it out of the generated folders "
                 "or describe it in the catalog",
                 Position(path),
+            )
+        )
+    for path, (position, objects) in sorted(argocd_objects.items()):
+        listed = ", ".join(objects[:-1]) + " and " + objects[-1] if len(objects) > 1 else objects[0]
+        found.append(
+            STRAY_ARGOCD_OBJECT.finding(
+                f"{path} holds {listed}, which {source} does not generate; no root syncs it, "
+                f"and an Argo CD object outside the catalog escapes its review: remove the file, "
+                f"or describe the app in {source}",
+                position,
             )
         )
     return found

@@ -11,14 +11,17 @@ from typing import Any
 
 from generator.catalog.model import Catalog
 from generator.constants import ARGOCD_DIR
-from generator.finding import Finding
+from generator.errors import InputError
+from generator.finding import Finding, Position
 from generator.limits import MANIFESTS, Limits
 from generator.manifest import Manifest, get
 from generator.rule import ManifestRule, RuleContext
 from generator.rules.argocd import ArgoContext, Built, applications_and_projects, check_argocd
+from generator.rules.tree import ARGOCD_KINDS, ArgoObjects
 from generator.validate.lint import read_manifests, run_rules
 
 _BRACES = re.compile(r"\{([^{}]*)\}")
+MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")  # what Argo CD reads from a directory
 
 
 def argocd_manifests(root: Path, limits: Limits = MANIFESTS) -> list[Manifest]:
@@ -32,6 +35,24 @@ def argocd_manifests(root: Path, limits: Limits = MANIFESTS) -> list[Manifest]:
 
 def read_manifests_at(root: Path, path: Path, limits: Limits = MANIFESTS) -> list[Manifest]:
     return read_manifests(str(path), limits, path.relative_to(root).as_posix())
+
+
+def hand_written_objects(root: Path, foreign: Sequence[str]) -> ArgoObjects:
+    """The hand-written files under argocd/ (of `foreign`, the files no catalog generates)
+    that hold Applications, ApplicationSets or AppProjects, in any manifest Argo CD reads."""
+    found: dict[str, tuple[Position, list[str]]] = {}
+    for path in foreign:
+        if not path.startswith(ARGOCD_DIR + "/") or not path.endswith(MANIFEST_SUFFIXES):
+            continue
+        try:
+            manifests = read_manifests_at(root, root / path)
+        except InputError:  # a file that does not parse holds no object Argo CD would apply
+            continue
+        objects = [m for m in manifests if m.kind in ARGOCD_KINDS]
+        if objects:
+            named = [f"{m.kind} '{m.name}'" for m in objects]
+            found[path] = (objects[0].position("kind"), named)
+    return found
 
 
 def source_paths(applications: Sequence[Manifest]) -> list[str]:

@@ -30,7 +30,12 @@ from generator.rules import MANIFEST_RULES
 from generator.rules.argocd import ARGOCD_RULES, Built
 from generator.rules.promotion import PROMOTION_RULES, promotion_findings
 from generator.rules.tree import TREE_RULES, tree_findings
-from generator.validate.argocd import argocd_manifests, check_applications, source_paths
+from generator.validate.argocd import (
+    argocd_manifests,
+    check_applications,
+    hand_written_objects,
+    source_paths,
+)
 from generator.validate.built import BuiltFolder, check_environment, load_build
 from generator.validate.sourcemap import Files
 from generator.writer import plan
@@ -100,14 +105,17 @@ def validate(
         scope = Scope(frozenset(changed_pairs(repo.root, shown, catalog, tree, changed_since)))
     todo, conflicts = plan(repo.root, tree)
     findings += conflicts
+    objects = hand_written_objects(repo.root, todo.foreign)
     if scope is None:
-        findings += tree_findings(todo.writes, todo.deletes, todo.current, todo.foreign, shown)
+        findings += tree_findings(
+            todo.writes, todo.deletes, todo.current, todo.foreign, shown, objects
+        )
     else:
         touched = {folder_path(e, a) + "/" for e, a in scope.pairs}
         touched |= {f"{BASE_DIR}/{a}/" for _, a in scope.pairs if a}
         touched |= {f"{APPS_DIR}/{e}/{a or NAMESPACE_DIR}.yaml" for e, a in scope.pairs}
         writes = {p: b for p, b in todo.writes.items() if any(p.startswith(t) for t in touched)}
-        findings += tree_findings(writes, (), todo.current, (), shown)
+        findings += tree_findings(writes, (), todo.current, (), shown, objects)
     in_force += TREE_RULES
 
     pairs = folders_of(catalog, scope)
