@@ -38,6 +38,7 @@ def test_the_repository_validates_clean():
     assert result.exit_code == 0
     assert result.stdout == "no problems in 130 files\n"
 
+
 def test_clean_catalog(tmp_path):
     result = validate(generated(tmp_path))
     assert result.exit_code == 0
