@@ -12,6 +12,7 @@ from typing import Any
 import jsonschema
 
 from generator.catalog import rules
+from generator.catalog.schema_fields import field_paths, nearest
 from generator.finding import Finding
 from generator.manifest import NodePath
 from generator.paths import schemas_dir
@@ -28,9 +29,18 @@ _TYPE_NAMES = {
 
 
 @cache
+def _catalog_schema() -> Any:
+    return json.loads(schemas_dir().joinpath("catalog.schema.json").read_text(encoding="utf-8"))
+
+
+@cache
 def catalog_validator() -> jsonschema.Draft202012Validator:
-    text = schemas_dir().joinpath("catalog.schema.json").read_text(encoding="utf-8")
-    return jsonschema.Draft202012Validator(json.loads(text))
+    return jsonschema.Draft202012Validator(_catalog_schema())
+
+
+@cache
+def catalog_fields() -> dict[str, tuple[str, ...]]:
+    return field_paths(_catalog_schema())
 
 
 def _any(value: object) -> Any:
@@ -89,7 +99,14 @@ def _unknown_keys(
         where = f"`{_where(at)}`" if at else "the top level of the catalog"
         message = f"unknown key '{key}' in {where}"
         close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
-        message += f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(known)}"
+        elsewhere = catalog_fields().get(str(key), ())
+        if close:
+            message += f"; did you mean '{close[0]}'?"
+        elif elsewhere:
+            places = " or ".join(f"`{p}`" for p in nearest(elsewhere, at))
+            message += f"; '{key}' is a field of {places}: move it there"
+        else:
+            message += f"; known keys: {', '.join(known)}"
         yield rules.UNKNOWN_KEY.finding(message, doc.position((*at, key), key=True))
 
 
