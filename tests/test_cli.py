@@ -29,5 +29,6 @@ def test_version_imports_no_command():
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT
     )
     lean = ["generator", "generator.cli", "generator.cli.main", "generator.cli.state"]
-    lean += ["generator.finding", "generator.manifest", "generator.rule"]
+    lean += ["generator.finding", "generator.k8s", "generator.k8s.display", "generator.manifest"]
+    lean += ["generator.rule"]
     assert done.stdout == f"{lean!r}\n"

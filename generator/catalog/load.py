@@ -6,6 +6,7 @@ FindingsError with every finding (exit 1). Nothing is rendered from an invalid c
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from generator import textfile
@@ -26,6 +27,7 @@ from generator.catalog import (
 from generator.catalog.build import build_catalog
 from generator.catalog.model import Catalog
 from generator.catalog.schema import schema_findings
+from generator.catalog.set_aside import references_to, set_aside
 from generator.errors import FindingsError
 from generator.finding import Finding, Position, has_errors, sorted_findings
 from generator.limits import CATALOG, Limits
@@ -73,19 +75,31 @@ def read_text(path: Path, shown: str, limits: Limits = CATALOG) -> str:
 
 
 def catalog_findings(doc: Located) -> list[Finding]:
-    """Every finding on a parsed catalog: schema first; the checks only on a schema-valid one."""
+    """Every finding on a parsed catalog from the schema and the checks (not the rendered
+    objects): an app whose entry breaks the schema is set aside, and the rest of the catalog
+    still gets its checks, so independent problems show in one run."""
+    schema, checks, _ = _checked_entries(doc)
+    return sorted_findings(schema + checks)
+
+
+def _checked_entries(doc: Located) -> tuple[list[Finding], list[Finding], Located | None]:
+    """The schema's findings, the checks' findings, and the catalog the checks ran on (the
+    apps the schema refuses set aside); None when the schema's errors leave nothing that can
+    be checked on its own."""
     if doc.data is None:
-        return [
-            rules.SCHEMA.finding(
-                "the catalog is empty; write at least apiVersion: gitopsgen/v1, kind: Catalog, "
-                "repository, clusters, teams, environments and apps",
-                Position(doc.path),
-            )
-        ]
-    found = schema_findings(doc)
-    if found:
-        return sorted_findings(found)
-    return _once_per_place([f for check in CHECKS for f in check(doc)])
+        empty = rules.SCHEMA.finding(
+            "the catalog is empty; write at least apiVersion: gitopsgen/v1, kind: Catalog, "
+            "repository, clusters, teams, environments and apps",
+            Position(doc.path),
+        )
+        return [empty], [], None
+    schema = schema_findings(doc)
+    usable, aside = set_aside(doc, schema)
+    if usable is None:
+        return schema, [], None
+    found = _once_per_place([f for check in CHECKS for f in check(usable)])
+    hidden = references_to(usable, aside)
+    return schema, [f for f in found if f.position not in hidden], usable
 
 
 def _once_per_place(found: list[Finding]) -> list[Finding]:
@@ -111,17 +125,44 @@ def catalog_from_text(
 ) -> Catalog:
     """The catalog model from a catalog's text (e.g. read from git); raises InputError or
     FindingsError, positions named after `shown`."""
-    doc = load_located(text, shown, limits)
-    found = catalog_findings(doc)
-    if root is not None and not has_errors(found):
-        found = sorted_findings(found + component_checks.component_findings(doc, root))
-    if has_errors(found):
-        raise FindingsError(found)
-    catalog = build_catalog(doc)
-    found = rendered_findings(doc, catalog)
-    if has_errors(found):
-        raise FindingsError(found)
-    return catalog
+    checked = checked_catalog(load_located(text, shown, limits), root)
+    if checked.catalog is None:
+        raise FindingsError(checked.all)
+    return checked.catalog
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What loading found: the catalog's own findings, those on what it renders, and the
+    model when none of them is an error."""
+
+    findings: list[Finding]  # schema, checks and components
+    rendered: list[Finding]  # the manifest rules on the rendered objects
+    catalog: Catalog | None
+
+    @property
+    def all(self) -> list[Finding]:
+        """What a refused catalog reports: its own findings, and the rendered ones when they
+        hold an error (their warnings alone are validate's to report, on the built files)."""
+        shown = self.rendered if has_errors(self.rendered) else []
+        return sorted_findings(self.findings + shown)
+
+
+def checked_catalog(doc: Located, root: Path | None = None) -> Checked:
+    """Every finding on a parsed catalog, in one pass where the stages are independent: the
+    schema, the checks (on the apps the schema accepts), the components on disk (with the
+    repository `root`) and the manifest rules on what the checked part renders."""
+    schema, checks, usable = _checked_entries(doc)
+    if usable is not None and root is not None and not has_errors(checks):
+        checks += component_checks.component_findings(usable, root)
+    found = sorted_findings(schema + checks)
+    # The apps the checks refuse are set aside too; what is left is rendered and checked.
+    renderable = None if usable is None else set_aside(usable, checks)[0]
+    if renderable is None:
+        return Checked(found, [], None)
+    catalog = build_catalog(renderable)
+    rendered = rendered_findings(renderable, catalog)
+    return Checked(found, rendered, None if has_errors(found + rendered) else catalog)
 
 
 def rendered_findings(doc: Located, catalog: Catalog) -> list[Finding]:

@@ -11,13 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator.api import Repository
-from generator.catalog.build import build_catalog
-from generator.catalog.component_checks import component_findings
-from generator.catalog.load import catalog_findings, read_text, rendered_findings
+from generator.catalog.load import checked_catalog, read_text
 from generator.catalog.model import Catalog
 from generator.catalog.rules import CATALOG_RULES
 from generator.constants import APPS_DIR, BASE_DIR, NAMESPACE_DIR, OVERLAYS_DIR
-from generator.finding import Finding, has_errors
+from generator.finding import Finding
 from generator.gitops import git
 from generator.gitops.changes import changed_pairs
 from generator.kustomize import Build, build_all
@@ -87,16 +85,12 @@ def validate(
     doc = load_located(
         read_text(repo.catalog_path, shown, repo.limits.catalog), shown, repo.limits.catalog
     )
-    findings: list[Finding] = catalog_findings(doc)
-    if not has_errors(findings):
-        findings += component_findings(doc, repo.root)
+    checked = checked_catalog(doc, repo.root)
     in_force: list[Rule] = list(CATALOG_RULES)
-    if has_errors(findings):
-        return Validation(Result(tuple(findings), 1, tuple(in_force)), ())
-    catalog = build_catalog(doc)
-    rendered = rendered_findings(doc, catalog)
-    if has_errors(rendered):  # what generate refuses: the tree is not worth building
-        return Validation(Result(tuple(findings + rendered), 1, tuple(in_force)), ())
+    if checked.catalog is None:  # what generate refuses: the tree is not worth building
+        return Validation(Result(tuple(checked.all), 1, tuple(in_force)), ())
+    catalog = checked.catalog
+    findings: list[Finding] = list(checked.findings)
     if git.find_root(repo.root) is not None:  # promotion order needs the catalog's history
         findings += promotion_findings(repo.catalog_path, catalog, doc, changed_since)
         in_force += PROMOTION_RULES
