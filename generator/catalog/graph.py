@@ -114,17 +114,20 @@ def check_hosts(doc: Located) -> Iterator[Finding]:
                     environment=env,
                 )
                 continue
-            path = spec["ingress"].get("path", "/")
-            key = (environments[env]["cluster"], host, path)
-            if key in seen:
-                other_app, other_env = seen[key]
-                yield rules.DUPLICATE_HOST.finding(
-                    f"app '{app}' in '{env}' and app '{other_app}' in '{other_env}' both serve "
-                    f"{host}{path} on cluster '{key[0]}'; give one of them another host or path",
-                    doc.position(at),
-                    environment=env,
-                )
-            else:
+            ingress = spec["ingress"]
+            paths = ingress.get("paths") or [ingress.get("path", "/")]
+            for path in paths:
+                key = (environments[env]["cluster"], host, path)
+                if key in seen:
+                    other_app, other_env = seen[key]
+                    yield rules.DUPLICATE_HOST.finding(
+                        f"app '{app}' in '{env}' and app '{other_app}' in '{other_env}' both "
+                        f"serve {host}{path} on cluster '{key[0]}'; give one of them another "
+                        "host or path",
+                        doc.position(at),
+                        environment=env,
+                    )
+                    break
                 seen[key] = (app, env)
 
 
