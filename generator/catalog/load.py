@@ -1,7 +1,8 @@
 """Read catalog.yaml: bytes -> YAML with positions -> schema -> checks -> model.
 
 Unreadable input raises InputError (exit 2); a catalog that parses but is invalid raises
-FindingsError with every finding (exit 1). Nothing is rendered from an invalid catalog.
+FindingsError with every finding (exit 1). Apps with errors are set aside so the rest is
+still checked (`set_aside`); an invalid catalog gives no model, and nothing is written.
 """
 
 from __future__ import annotations
