@@ -9,8 +9,10 @@ namespace).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from generator.api import Repository
+from generator.builds.batch import Builder
 from generator.catalog.build import build_catalog
 from generator.catalog.component_checks import component_findings
 from generator.catalog.load import catalog_findings, read_text, rendered_findings
@@ -20,7 +22,7 @@ from generator.constants import APPS_DIR, BASE_DIR, NAMESPACE_DIR, OVERLAYS_DIR
 from generator.finding import Finding, has_errors
 from generator.gitops import git
 from generator.gitops.changes import changed_pairs
-from generator.kustomize import Build, build_all
+from generator.kustomize import Build
 from generator.manifest_yaml import load_manifests
 from generator.render import render
 from generator.result import Result
@@ -29,6 +31,7 @@ from generator.rules import MANIFEST_RULES
 from generator.rules.argocd import ARGOCD_RULES, Built
 from generator.rules.promotion import PROMOTION_RULES, promotion_findings
 from generator.rules.tree import TREE_RULES, tree_findings
+from generator.validate import cached
 from generator.validate.argocd import argocd_manifests, check_applications, source_paths
 from generator.validate.built import BuiltFolder, check_environment, load_build
 from generator.validate.sourcemap import Files
@@ -72,12 +75,17 @@ def validate(
     scope: Scope | None = None,
     rules: tuple[ManifestRule, ...] = MANIFEST_RULES,
     changed_since: str | None = None,
+    builder: Builder | None = None,
 ) -> Validation:
     """Check the repository. `changed_since` (a git revision) limits the work to what the
     change since then touches (see generator.gitops.changes), and the promotion rules then check
-    only the versions that differ from it; `scope` names the pairs directly."""
+    only the versions that differ from it; `scope` names the pairs directly. `builder` builds
+    the folders (batched, and with its cache: what did not change since is not built or
+    checked again)."""
+    builder = builder or Builder()
     shown = repo.catalog_shown
-    doc = load_located(read_text(repo.catalog_path, shown), shown)
+    text = read_text(repo.catalog_path, shown)
+    doc = load_located(text, shown)
     findings: list[Finding] = catalog_findings(doc)
     if not has_errors(findings):
         findings += component_findings(doc, repo.root)
@@ -85,7 +93,8 @@ def validate(
     if has_errors(findings):
         return Validation(Result(tuple(findings), 1, tuple(in_force)), ())
     catalog = build_catalog(doc)
-    rendered = rendered_findings(doc, catalog)
+    catalog_key = cached.catalog_key(builder.cache, text, shown)
+    rendered = cached.findings(builder.cache, catalog_key, lambda: rendered_findings(doc, catalog))
     if has_errors(rendered):  # what generate refuses: the tree is not worth building
         return Validation(Result(tuple(findings + rendered), 1, tuple(in_force)), ())
     if git.find_root(repo.root) is not None:  # promotion order needs the catalog's history
@@ -113,7 +122,9 @@ def validate(
         applications = [m for m in argo if m.kind == "Application"]
         wanted += [p for p in source_paths(applications) if p not in wanted]
     existing = [p for p in wanted if (repo.root / p).is_dir()]
-    builds = dict(zip(existing, build_all([repo.root / p for p in existing]), strict=True))
+    done = builder.build(repo.root, [repo.root / p for p in existing])
+    builds = dict(zip(existing, done.builds, strict=True))
+    build_keys = dict(zip(existing, done.keys, strict=True))
 
     loaded: dict[str, BuiltFolder] = {}
     sources: Files = {}  # files read to place findings, shared by every environment
@@ -126,8 +137,28 @@ def validate(
         loaded.update({f.folder: f for f in env_folders})
         if env_folders:
             env_rules_in_scope = rules if _whole(catalog, env.name, pairs) else _partial(rules)
-            env_findings, env_rules = check_environment(
-                repo.root, catalog, env, env_folders, env_rules_in_scope, sources
+            key = cached.environment_key(
+                catalog_key,
+                env.name,
+                [
+                    (f.folder, build_keys[f.folder] if builds[f.folder].ok else None)
+                    for f in env_folders
+                ],
+                env_rules_in_scope,
+            )
+            env_findings, env_rules = cached.checked(
+                builder.cache,
+                key,
+                env_rules_in_scope,
+                partial(
+                    check_environment,
+                    repo.root,
+                    catalog,
+                    env,
+                    env_folders,
+                    env_rules_in_scope,
+                    sources,
+                ),
             )
             findings += env_findings
             in_force += [r.rule for r in env_rules]

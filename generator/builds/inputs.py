@@ -1,0 +1,179 @@
+"""What building one folder with Kustomize reads, and which objects it may produce.
+
+One walk of the folder's kustomization and of every folder it lists gives both. Kustomize
+loads listed folders (bases, components) from anywhere but every other file only from in or
+below its kustomization's folder (the load restrictor, as Argo CD builds), so the walk is
+conservative: every file under each folder it enters counts as read (the cache key changes
+when any of them does), not only those the kustomization names. A kustomization with a field
+whose effect can reach beyond its own objects (a name prefix, vars, transformer
+configurations, sort options, plugins ...) makes the folder one to build alone, never inside
+an aggregate.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+
+# Fields whose effect stays within the objects of the kustomization that has them, so the
+# folder builds the same inside an aggregate as alone (Kustomize's `sortOptions`, `vars`,
+# `configurations`, `crds`, name prefixes and the like act at the top of a build or on
+# every object of it).
+LOCAL_FIELDS = frozenset(
+    {
+        "apiVersion",
+        "kind",
+        "metadata",
+        "namespace",
+        "resources",
+        "components",
+        "labels",
+        "commonLabels",
+        "commonAnnotations",
+        "images",
+        "replicas",
+        "patches",
+        "patchesStrategicMerge",
+        "patchesJson6902",
+        "configMapGenerator",
+        "secretGenerator",
+        "generatorOptions",
+    }
+)
+GENERATORS = {"configMapGenerator": "ConfigMap", "secretGenerator": "Secret"}
+# Fields that list other kustomizations (folders, loaded from anywhere) or resource files.
+LISTED = ("resources", "bases", "components", "generators", "transformers", "validators")
+_REMOTE = ("://", "git@", "github.com/", "gitlab.com/", "bitbucket.org/")
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+Id = tuple[str, str]  # (kind, name) as the sources write them
+
+
+@dataclass(frozen=True)
+class Inputs:
+    files: tuple[Path, ...]  # every file the build may read, sorted
+    # The objects the folder may produce: names from resources (kept) and from generators
+    # (Kustomize may add a hash suffix); None when the folder must be built alone.
+    claims: frozenset[Id] | None
+    generated: frozenset[Id]
+    remote: bool  # it lists a remote resource, whose bytes are not on disk
+
+    @property
+    def batchable(self) -> bool:
+        return self.claims is not None and not self.remote
+
+
+@dataclass
+class _Walk:
+    files: set[Path] = field(default_factory=set)
+    seen: set[Path] = field(default_factory=set)
+    claims: set[Id] = field(default_factory=set)
+    generated: set[Id] = field(default_factory=set)
+    local: bool = True
+    remote: bool = False
+
+
+def inputs(folder: Path) -> Inputs:
+    walk = _Walk()
+    _enter(walk, folder.resolve())
+    return Inputs(
+        tuple(sorted(walk.files)),
+        frozenset(walk.claims) if walk.local else None,
+        frozenset(walk.generated),
+        walk.remote,
+    )
+
+
+def _tree(folder: Path) -> Iterator[Path]:
+    """Every file under `folder`, hidden folders (.git) aside."""
+    for top, dirs, names in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        yield from (Path(top, n) for n in names)
+
+
+def _enter(walk: _Walk, folder: Path) -> None:
+    if folder in walk.seen:
+        return
+    walk.seen.add(folder)
+    walk.files.update(_tree(folder))
+    found = [folder / n for n in KUSTOMIZATION_FILES if (folder / n).is_file()]
+    kustomization = _one_mapping(found[0]) if len(found) == 1 else None
+    if kustomization is None:  # none, several, or not a mapping: Kustomize says which
+        walk.local = False
+        return
+    if not set(kustomization) <= LOCAL_FIELDS:
+        walk.local = False
+    for entry in (e for key in LISTED for e in _list(kustomization.get(key))):
+        target = _path(walk, folder, entry)
+        if target is not None and target.is_dir():
+            _enter(walk, target)
+        elif target is not None and target.is_file():
+            walk.files.add(target)
+            _claim(walk, target)
+    for key, kind in GENERATORS.items():
+        for entry in _list(kustomization.get(key)):
+            name = entry.get("name") if isinstance(entry, dict) else None
+            if isinstance(name, str):
+                walk.generated.add((kind, name))
+            else:
+                walk.local = False
+
+
+def _path(walk: _Walk, folder: Path, value: Any) -> Path | None:
+    """A listed path, relative to the kustomization; a remote one is marked, and is None."""
+    if not isinstance(value, str) or not value or "\n" in value or "\0" in value:
+        return None
+    if any(mark in value for mark in _REMOTE):
+        walk.remote = True
+        return None
+    try:
+        return (folder / value).resolve()
+    except (OSError, ValueError):
+        return None
+
+
+def _claim(walk: _Walk, path: Path) -> None:
+    """The (kind, name) of every object a resource file holds (a List's items too)."""
+    try:
+        documents = list(yaml.load_all(path.read_text(encoding="utf-8"), Loader=_Loader))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        walk.local = False
+        return
+    for doc in documents:
+        if doc is None:
+            continue
+        items = doc.get("items") if isinstance(doc, dict) and _is_list(doc) else [doc]
+        for obj in _list(items):
+            meta = obj.get("metadata") if isinstance(obj, dict) else None
+            kind = obj.get("kind") if isinstance(obj, dict) else None
+            name = meta.get("name") if isinstance(meta, dict) else None
+            if isinstance(kind, str) and isinstance(name, str):
+                walk.claims.add((kind, name))
+            else:
+                walk.local = False
+
+
+def _is_list(doc: dict[str, Any]) -> bool:
+    kind = doc.get("kind")
+    return isinstance(kind, str) and kind.endswith("List") and "items" in doc
+
+
+def _one_mapping(path: Path) -> dict[str, Any] | None:
+    try:
+        documents = [d for d in yaml.load_all(path.read_text("utf-8"), Loader=_Loader) if d]
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+    if len(documents) != 1 or not isinstance(documents[0], dict):
+        return None
+    return documents[0]
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
