@@ -7,7 +7,7 @@ conservative: every file under each folder it enters counts as read (the cache k
 when any of them does), not only those the kustomization names. A kustomization with a field
 whose effect can reach beyond its own objects (a name prefix, vars, transformer
 configurations, sort options, plugins ...) makes the folder one to build alone, never inside
-an aggregate.
+an aggregate, and so does a folder whose kustomization gitopsgen did not write.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from generator.constants import HEADER_MARK, KUSTOMIZATION
 
 KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 
@@ -85,10 +87,19 @@ def inputs(folder: Path) -> Inputs:
     _enter(walk, folder.resolve())
     return Inputs(
         tuple(sorted(walk.files)),
-        frozenset(walk.claims) if walk.local else None,
+        frozenset(walk.claims) if walk.local and _generated(folder) else None,
         frozenset(walk.generated),
         walk.remote,
     )
+
+
+def _generated(folder: Path) -> bool:
+    """Whether gitopsgen wrote the folder's kustomization: a hand-written folder is built alone."""
+    try:
+        with (folder / KUSTOMIZATION).open("rb") as handle:
+            return handle.read(len(HEADER_MARK)) == HEADER_MARK.encode()
+    except OSError:
+        return False
 
 
 def _tree(folder: Path) -> Iterator[Path]:
