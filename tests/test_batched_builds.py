@@ -4,13 +4,12 @@ builds to alone, and `validate` reports the same findings, at the same positions
 same exit code, as when every folder is built alone: on the repository's catalog, every
 golden catalog and a 200-app catalog with hand edits that break the batching on purpose."""
 
-
 import pytest
 
 from generator import kustomize
 from generator.api import Repository, generate
 from generator.builds.batch import Builder
-from generator.builds.inputs import inputs
+from generator.builds.inputs import claims, inputs
 from generator.builds.split import split
 from generator.validate.repository import validate
 from tests.helpers import GOLDEN, ROOT, case_repo, make_repo
@@ -133,7 +132,7 @@ def test_split_refuses_a_generated_name_in_another_folder(tmp_path, monkeypatch)
     )
     together = kustomize.build_together([a, b])
     assert together.ok and "name: shared-" in together.output.split("kind: Deployment")[1]
-    assert split(together.output, {a: inputs(a), b: inputs(b)}) is None
+    assert split(together.output, {a: claims(inputs(a)), b: claims(inputs(b))}) is None
     calls = counting(monkeypatch)
     builds = Builder().build(tmp_path, [a, b]).builds
     assert [(x.output, x.error) for x in builds] == [
@@ -154,7 +153,7 @@ def test_what_is_built_alone(tmp_path):
 
     local = folder("local", "namespace: dev\nresources: [cm.yaml]\n")
     assert inputs(local).batchable
-    assert inputs(local).claims == {("ConfigMap", "local")}
+    assert claims(inputs(local)).names == {("ConfigMap", "local")}
     assert {p.name for p in inputs(local).files} == {"kustomization.yaml", "cm.yaml"}
     assert not inputs(folder("hand", "resources: [cm.yaml]\n", header="")).batchable
     assert not inputs(folder("prefix", "namePrefix: x-\nresources: [cm.yaml]\n")).batchable

@@ -13,7 +13,7 @@ folders whose inputs are unchanged are not built at all.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from math import ceil
@@ -22,7 +22,7 @@ from pathlib import Path
 from generator import kustomize
 from generator.builds import keys
 from generator.builds.cache import Cache
-from generator.builds.inputs import Id, Inputs, inputs
+from generator.builds.inputs import Claims, Id, Inputs, claims, inputs
 from generator.builds.split import split
 from generator.kustomize import Build
 
@@ -58,13 +58,14 @@ class Builder:
             if hit is not None:
                 results[n] = Build(folder, hit, "")
         todo = [n for n in range(len(folders)) if n not in results]
-        tasks = _plan(todo, folders, found, self.batch)
+        claimed = {n: claims(found[n]) if self.batch > 1 else None for n in todo}
+        tasks = _plan(todo, folders, claimed, self.batch)
         done = len(results)
         self._report(done, len(folders))
         workers = self.workers or os.cpu_count() or 2
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
             futures = {
-                pool.submit(_run, [folders[n] for n in task], [found[n] for n in task]): task
+                pool.submit(_run, [folders[n] for n in task], [claimed[n] for n in task]): task
                 for task in tasks
             }
             for future in as_completed(futures):
@@ -100,42 +101,44 @@ class _Lane:
     folders: list[int]
     claims: set[Id]
 
-    def takes(self, found: Inputs) -> bool:
-        return not (self.claims & (found.claims or set()) or self.claims & found.generated)
+    def takes(self, claims: Claims) -> bool:
+        return not (self.claims & claims.names or self.claims & claims.generated)
 
 
 def _plan(
-    todo: list[int], folders: Sequence[Path], found: Sequence[Inputs], size: int
+    todo: list[int], folders: Sequence[Path], claimed: Mapping[int, Claims | None], size: int
 ) -> list[list[int]]:
     """Tasks of folder indexes: aggregates of folders with one parent, balanced and at most
     `size` each, and single folders; the biggest first."""
     groups: dict[Path, list[_Lane]] = {}
     tasks: list[list[int]] = []
     for n in todo:
-        if size <= 1 or not found[n].batchable:
+        claims = claimed[n]
+        if size <= 1 or claims is None:
             tasks.append([n])
             continue
         lanes = groups.setdefault(folders[n].parent, [])
-        lane = next((lane for lane in lanes if lane.takes(found[n])), None)
+        lane = next((lane for lane in lanes if lane.takes(claims)), None)
         if lane is None:
             lane = _Lane([], set())
             lanes.append(lane)
         lane.folders.append(n)
-        lane.claims |= (found[n].claims or set()) | found[n].generated
+        lane.claims |= claims.names | claims.generated
     for lane in (lane for lanes in groups.values() for lane in lanes):
         step = ceil(len(lane.folders) / ceil(len(lane.folders) / size))
         tasks += [lane.folders[i : i + step] for i in range(0, len(lane.folders), step)]
     return sorted(tasks, key=len, reverse=True)
 
 
-def _run(folders: list[Path], found: list[Inputs]) -> list[Build]:
+def _run(folders: list[Path], claimed: list[Claims | None]) -> list[Build]:
     """Build the folders together; halves of them when that fails or cannot be split."""
     if len(folders) == 1:
         return [kustomize.build(folders[0])]
     together = kustomize.build_together(folders)
-    if together.ok:
-        parts = split(together.output, dict(zip(folders, found, strict=True)))
+    known = {f: c for f, c in zip(folders, claimed, strict=True) if c is not None}
+    if together.ok and len(known) == len(folders):
+        parts = split(together.output, known)
         if parts is not None:
             return [Build(f, parts[f], "") for f in folders]
     half = len(folders) // 2
-    return _run(folders[:half], found[:half]) + _run(folders[half:], found[half:])
+    return _run(folders[:half], claimed[:half]) + _run(folders[half:], claimed[half:])

@@ -61,22 +61,30 @@ Id = tuple[str, str]  # (kind, name) as the sources write them
 @dataclass(frozen=True)
 class Inputs:
     files: tuple[Path, ...]  # every file the build may read, sorted
-    # The objects the folder may produce: names from resources (kept) and from generators
-    # (Kustomize may add a hash suffix); None when the folder must be built alone.
-    claims: frozenset[Id] | None
-    generated: frozenset[Id]
+    resources: tuple[Path, ...]  # the resource files listed, whose objects the folder builds
+    generated: frozenset[Id]  # ConfigMaps and Secrets of generators (Kustomize hashes the name)
+    local: bool  # gitopsgen wrote it and it uses fields of local effect only
     remote: bool  # it lists a remote resource, whose bytes are not on disk
 
     @property
     def batchable(self) -> bool:
-        return self.claims is not None and not self.remote
+        return self.local and not self.remote
+
+
+@dataclass(frozen=True)
+class Claims:
+    """The objects a folder may build: by (kind, name), and generated ones by their name
+    before Kustomize adds the hash suffix."""
+
+    names: frozenset[Id]
+    generated: frozenset[Id]
 
 
 @dataclass
 class _Walk:
     files: set[Path] = field(default_factory=set)
     seen: set[Path] = field(default_factory=set)
-    claims: set[Id] = field(default_factory=set)
+    resources: set[Path] = field(default_factory=set)
     generated: set[Id] = field(default_factory=set)
     local: bool = True
     remote: bool = False
@@ -87,10 +95,34 @@ def inputs(folder: Path) -> Inputs:
     _enter(walk, folder.resolve())
     return Inputs(
         tuple(sorted(walk.files)),
-        frozenset(walk.claims) if walk.local and _generated(folder) else None,
+        tuple(sorted(walk.resources)),
         frozenset(walk.generated),
+        walk.local and _generated(folder),
         walk.remote,
     )
+
+
+def claims(found: Inputs) -> Claims | None:
+    """What a batchable folder may build, from its resource files; None when a file does not
+    read or an object has no plain kind and name (the folder is then built alone)."""
+    if not found.batchable:
+        return None
+    names: set[Id] = set()
+    for path in found.resources:
+        try:
+            documents = list(yaml.load_all(path.read_text(encoding="utf-8"), Loader=_Loader))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            return None
+        for doc in documents:
+            items = doc.get("items") if isinstance(doc, dict) and _is_list(doc) else [doc]
+            for obj in _list(items) if doc is not None else []:
+                meta = obj.get("metadata") if isinstance(obj, dict) else None
+                kind = obj.get("kind") if isinstance(obj, dict) else None
+                name = meta.get("name") if isinstance(meta, dict) else None
+                if not (isinstance(kind, str) and isinstance(name, str)):
+                    return None
+                names.add((kind, name))
+    return Claims(frozenset(names), found.generated)
 
 
 def _generated(folder: Path) -> bool:
@@ -127,7 +159,7 @@ def _enter(walk: _Walk, folder: Path) -> None:
             _enter(walk, target)
         elif target is not None and target.is_file():
             walk.files.add(target)
-            _claim(walk, target)
+            walk.resources.add(target)
     for key, kind in GENERATORS.items():
         for entry in _list(kustomization.get(key)):
             name = entry.get("name") if isinstance(entry, dict) else None
@@ -148,27 +180,6 @@ def _path(walk: _Walk, folder: Path, value: Any) -> Path | None:
         return (folder / value).resolve()
     except (OSError, ValueError):
         return None
-
-
-def _claim(walk: _Walk, path: Path) -> None:
-    """The (kind, name) of every object a resource file holds (a List's items too)."""
-    try:
-        documents = list(yaml.load_all(path.read_text(encoding="utf-8"), Loader=_Loader))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        walk.local = False
-        return
-    for doc in documents:
-        if doc is None:
-            continue
-        items = doc.get("items") if isinstance(doc, dict) and _is_list(doc) else [doc]
-        for obj in _list(items):
-            meta = obj.get("metadata") if isinstance(obj, dict) else None
-            kind = obj.get("kind") if isinstance(obj, dict) else None
-            name = meta.get("name") if isinstance(meta, dict) else None
-            if isinstance(kind, str) and isinstance(name, str):
-                walk.claims.add((kind, name))
-            else:
-                walk.local = False
 
 
 def _is_list(doc: dict[str, Any]) -> bool:

@@ -16,7 +16,7 @@ import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from generator.builds.inputs import Id, Inputs
+from generator.builds.inputs import Claims, Id
 
 _SEPARATOR = re.compile(r"(?m)^---\n")
 _PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]*")
@@ -48,14 +48,14 @@ def identity(doc: str) -> Id | None:
     return kind, name
 
 
-def _owners(doc_id: Id, claims: Mapping[Path, Inputs]) -> tuple[list[Path], bool]:
+def _owners(doc_id: Id, claims: Mapping[Path, Claims]) -> tuple[list[Path], bool]:
     """The folders that claim the object, and whether the claim is a generated name."""
     kind, name = doc_id
     hashed = _HASHED.fullmatch(name)
     found: list[Path] = []
     generated = False
     for folder, of in claims.items():
-        if doc_id in (of.claims or ()):
+        if doc_id in of.names:
             found.append(folder)
         elif (kind, name) in of.generated or (hashed and (kind, hashed.group(1)) in of.generated):
             found.append(folder)
@@ -63,7 +63,7 @@ def _owners(doc_id: Id, claims: Mapping[Path, Inputs]) -> tuple[list[Path], bool
     return found, generated
 
 
-def split(output: str, folders: Mapping[Path, Inputs]) -> dict[Path, str] | None:
+def split(output: str, folders: Mapping[Path, Claims]) -> dict[Path, str] | None:
     """Each folder's output (in the order of `folders`), or None when ambiguous."""
     parts: dict[Path, list[str]] = {f: [] for f in folders}
     generated: dict[str, Path] = {}  # a generated name as built -> its folder
