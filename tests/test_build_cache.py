@@ -25,9 +25,10 @@ from tests.helpers import case_repo
 
 def counting(monkeypatch):
     """The folders each Kustomize process builds, and the rule checks that run."""
-    calls = {"built": [], "checked": 0, "rendered": 0}
+    calls = {"built": [], "checked": 0, "rendered": 0, "argocd": 0}
     real_build, real_together = kustomize.build, kustomize.build_together
     real_check, real_rendered = repository.check_environment, repository.rendered_findings
+    real_argocd = repository.check_applications
 
     def build(folder):
         calls["built"].append(folder.name)
@@ -45,10 +46,15 @@ def counting(monkeypatch):
         calls["rendered"] += 1
         return real_rendered(*args)
 
+    def argocd(*args):
+        calls["argocd"] += 1
+        return real_argocd(*args)
+
     monkeypatch.setattr(kustomize, "build", build)
     monkeypatch.setattr(kustomize, "build_together", together)
     monkeypatch.setattr(repository, "check_environment", check)
     monkeypatch.setattr(repository, "rendered_findings", rendered)
+    monkeypatch.setattr(repository, "check_applications", argocd)
     return calls
 
 
@@ -69,10 +75,11 @@ def test_a_warm_validate_builds_and_checks_nothing(tmp_path, monkeypatch):
     cold = run(root, "--no-cache")
     calls = counting(monkeypatch)
     first = run(root, "--cache-dir", str(cache))
-    folders = len(calls["built"])
-    assert folders == 14 and calls["checked"] == 3 and calls["rendered"] == 1
+    assert len(calls["built"]) == 14
+    assert (calls["checked"], calls["rendered"], calls["argocd"]) == (3, 1, 1)
     second = run(root, "--cache-dir", str(cache))
-    assert (len(calls["built"]), calls["checked"], calls["rendered"]) == (folders, 3, 1)
+    assert len(calls["built"]) == 14
+    assert (calls["checked"], calls["rendered"], calls["argocd"]) == (3, 1, 1)
     assert cold == first == second
     assert cold[0] == 0
     assert json.loads(cold[1])["summary"] == {"errors": 0, "warnings": 1, "files": 90}
@@ -89,8 +96,29 @@ def test_a_change_rebuilds_the_folders_that_read_it(tmp_path, monkeypatch):
     assert sorted(calls["built"]) == ["ledger", "ledger", "ledger"]
     assert calls["checked"] == 3  # each environment has a changed folder
     assert calls["rendered"] == 0  # the catalog did not change
+    assert calls["argocd"] == 1  # what the Applications' paths build changed
     assert warm == run(root, "--no-cache")
     assert warm[0] == 1  # the hand edit is drift
+
+
+def test_a_hand_written_application_checks_the_argo_cd_objects_again(tmp_path, monkeypatch):
+    root = example(tmp_path)
+    cache = tmp_path / "cache"
+    run(root, "--cache-dir", str(cache))
+    source = (root / "argocd" / "apps" / "dev" / "web.yaml").read_text().split("\n", 2)[2]
+    (root / "argocd" / "apps" / "dev" / "extra.yaml").write_text(
+        source.replace("path: overlays/dev/web", "path: overlays/dev/missing").replace(
+            "name: dev-web", "name: extra"
+        )
+    )
+    calls = counting(monkeypatch)
+    warm = run(root, "--cache-dir", str(cache))
+    assert (calls["built"], calls["checked"], calls["argocd"]) == ([], 0, 1)
+    assert warm == run(root, "--no-cache")
+    assert "argocd-path-builds" in warm[1]
+    calls = counting(monkeypatch)
+    assert run(root, "--cache-dir", str(cache)) == warm
+    assert (calls["built"], calls["checked"], calls["argocd"]) == ([], 0, 0)
 
 
 def test_no_cache_reads_and_writes_nothing(tmp_path, monkeypatch):

@@ -1,15 +1,18 @@
 """Findings kept in the cache (generator.builds.cache) under the key of what they were
-computed from, so a warm `validate` of an unchanged repository runs no rule twice."""
+computed from, so a warm `validate` of an unchanged repository runs no rule twice: those of
+what the catalog renders, of each environment's built objects, and of the Argo CD objects."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from generator.builds import keys
 from generator.builds.cache import Cache
 from generator.finding import Finding, Position, Resource, Severity
+from generator.manifest import Manifest, get
 from generator.rule import ManifestRule
 
 FINDINGS = "findings"
@@ -39,6 +42,40 @@ def environment_key(
     digest = keys.Digest("environment").add(catalog).add(environment).add(rule_set)
     for folder, key in folders:
         digest.add(folder).add(key or "")
+    return digest.hexdigest()
+
+
+def argocd_key(
+    catalog: str | None,
+    root: Path,
+    manifests: Sequence[Manifest],
+    paths: Sequence[tuple[str, str | None]],
+    rules: Sequence[ManifestRule],
+    only: set[str] | None,
+) -> str | None:
+    """The key of the Argo CD findings: the catalog key, the bytes of every file that holds
+    an Argo CD object, what each source path built (its build key; "" where it does not
+    exist; None for a failed build), what a directory source's folder lists, the rules and
+    the paths in scope."""
+    rule_set = keys.rules_key(rules)
+    if catalog is None or rule_set is None or any(key is None for _, key in paths):
+        return None
+    digest = keys.Digest("argocd").add(catalog).add(rule_set)
+    digest.add("\0".join(sorted(only)) if only is not None else "\0all")
+    for path, key in paths:
+        digest.add(path).add(key or "")
+    try:
+        for shown in sorted({m.path for m in manifests}):
+            digest.add(shown).add((root / shown).read_bytes())
+        for m in manifests:
+            source = get(m.obj, "spec", "source")
+            if m.kind == "Application" and isinstance(source, Mapping) and "directory" in source:
+                folder = root / str(source.get("path", ""))
+                listed = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.yaml"))
+                digest.add(str(source.get("path"))).add(str(folder.is_dir()))
+                digest.add("\0".join(listed))
+    except OSError:  # a file went away: check them
+        return None
     return digest.hexdigest()
 
 

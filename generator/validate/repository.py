@@ -10,19 +10,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 
 from generator.api import Repository
 from generator.builds.batch import Builder
 from generator.catalog.build import build_catalog
 from generator.catalog.component_checks import component_findings
 from generator.catalog.load import catalog_findings, read_text, rendered_findings
-from generator.catalog.model import Catalog
+from generator.catalog.model import Catalog, Environment
 from generator.catalog.rules import CATALOG_RULES
 from generator.constants import APPS_DIR, BASE_DIR, NAMESPACE_DIR, OVERLAYS_DIR
 from generator.finding import Finding, has_errors
 from generator.gitops import git
 from generator.gitops.changes import changed_pairs
 from generator.kustomize import Build
+from generator.manifest import Manifest
 from generator.manifest_yaml import load_manifests
 from generator.render import render
 from generator.result import Result
@@ -126,24 +128,20 @@ def validate(
     builds = dict(zip(existing, done.builds, strict=True))
     build_keys = dict(zip(existing, done.keys, strict=True))
 
-    loaded: dict[str, BuiltFolder] = {}
+    loaded: dict[str, BuiltFolder] = {}  # built output read, by the checks that ran
     sources: Files = {}  # files read to place findings, shared by every environment
     for env in catalog.environments:
-        env_folders = [
-            load_build(builds[folder_path(env.name, a)], repo.root, env.name)
+        env_paths = [
+            folder_path(env.name, a)
             for e, a in pairs
             if e == env.name and folder_path(env.name, a) in builds
         ]
-        loaded.update({f.folder: f for f in env_folders})
-        if env_folders:
+        if env_paths:
             env_rules_in_scope = rules if _whole(catalog, env.name, pairs) else _partial(rules)
             key = cached.environment_key(
                 catalog_key,
                 env.name,
-                [
-                    (f.folder, build_keys[f.folder] if builds[f.folder].ok else None)
-                    for f in env_folders
-                ],
+                [(p, build_keys[p] if builds[p].ok else None) for p in env_paths],
                 env_rules_in_scope,
             )
             env_findings, env_rules = cached.checked(
@@ -151,30 +149,69 @@ def validate(
                 key,
                 env_rules_in_scope,
                 partial(
-                    check_environment,
+                    _check_environment,
                     repo.root,
                     catalog,
                     env,
-                    env_folders,
+                    [builds[p] for p in env_paths],
                     env_rules_in_scope,
                     sources,
+                    loaded,
                 ),
             )
             findings += env_findings
             in_force += [r.rule for r in env_rules]
 
-    built = {path: _built(build, loaded.get(path)) for path, build in builds.items()}
-    for path in wanted:
-        built.setdefault(path, Built((repo.root / path).is_dir()))
     schema_rules = [r for r in rules if r.rule.family in ("schema", "api")]
     only = None if scope is None else set(wanted)
-    argo_findings, argo_rules = check_applications(
-        repo.root, catalog, argo, built, schema_rules, only
+    argo_key = cached.argocd_key(
+        catalog_key,
+        repo.root,
+        argo,
+        [(p, build_keys[p] if builds[p].ok else None) if p in builds else (p, "") for p in wanted],
+        schema_rules,
+        only,
+    )
+    argo_findings, argo_rules = cached.checked(
+        builder.cache,
+        argo_key,
+        schema_rules,
+        partial(_check_argocd, repo, catalog, argo, builds, loaded, wanted, schema_rules, only),
     )
     findings += argo_findings
     in_force += [*ARGOCD_RULES, *(r.rule for r in argo_rules)]
     files = len(tree) + 1
     return Validation(Result(tuple(findings), files, tuple(in_force)), tuple(existing))
+
+
+def _check_environment(
+    root: Path,
+    catalog: Catalog,
+    env: Environment,
+    builds: list[Build],
+    rules: tuple[ManifestRule, ...],
+    sources: Files,
+    loaded: dict[str, BuiltFolder],
+) -> cached.Checked:
+    folders = [load_build(build, root, env.name) for build in builds]
+    loaded.update({f.folder: f for f in folders})
+    return check_environment(root, catalog, env, folders, rules, sources)
+
+
+def _check_argocd(
+    repo: Repository,
+    catalog: Catalog,
+    argo: list[Manifest],
+    builds: dict[str, Build],
+    loaded: dict[str, BuiltFolder],
+    wanted: list[str],
+    schema_rules: list[ManifestRule],
+    only: set[str] | None,
+) -> cached.Checked:
+    built = {path: _built(build, loaded.get(path)) for path, build in builds.items()}
+    for path in wanted:
+        built.setdefault(path, Built((repo.root / path).is_dir()))
+    return check_applications(repo.root, catalog, argo, built, schema_rules, only)
 
 
 def _built(build: Build, folder: BuiltFolder | None) -> Built:
