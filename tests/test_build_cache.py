@@ -178,6 +178,25 @@ def test_a_failed_build_is_not_cached(tmp_path, monkeypatch):
     assert "argocd-path-builds" in cold[1]
 
 
+def test_a_build_whose_files_changed_while_it_ran_is_not_cached(tmp_path, monkeypatch):
+    root = example(tmp_path)
+    web, ledger = root / "overlays" / "dev" / "web", root / "overlays" / "dev" / "ledger"
+    patch = web / "ingress-patch.yaml"
+    real_together = kustomize.build_together
+
+    def edited_meanwhile(folders):
+        done = real_together(folders)
+        patch.write_text(patch.read_text() + "\n")  # other bytes, the same objects
+        return done
+
+    monkeypatch.setattr(kustomize, "build_together", edited_meanwhile)
+    cache = Cache(tmp_path / "cache")
+    Builder(cache=cache).build(root, [web, ledger])
+    calls = counting(monkeypatch)
+    Builder(cache=cache).build(root, [web, ledger])
+    assert calls["built"] == ["web"]
+
+
 def test_a_damaged_findings_entry_is_computed_again(tmp_path):
     root = example(tmp_path)
     cache = tmp_path / "cache"
@@ -233,19 +252,18 @@ def test_concurrent_writers_never_show_half_an_entry(tmp_path):
         while not stop.is_set():
             cache.put("build", key, text)
 
+    cache.put("build", key, "a" * 300_000)
     writers = [threading.Thread(target=write, args=(v,)) for v in versions]
     for w in writers:
         w.start()
     try:
         for _ in range(300):
-            got = cache.get("build", key)
-            if got is not None:
-                seen.add(got)
+            seen.add(cache.get("build", key))
     finally:
         stop.set()
         for w in writers:
             w.join()
-    assert seen and seen <= versions
+    assert None not in seen and seen <= versions
     assert [p.name for p in (tmp_path / "v1" / "build" / "ab").iterdir()] == [key]
 
 

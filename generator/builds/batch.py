@@ -22,7 +22,7 @@ from pathlib import Path
 from generator import kustomize
 from generator.builds import keys
 from generator.builds.cache import Cache
-from generator.builds.inputs import Claims, Id, Inputs, claims, inputs
+from generator.builds.inputs import Claims, Id, Inputs, Reader, claims, inputs
 from generator.builds.split import split
 from generator.kustomize import Build
 
@@ -50,15 +50,18 @@ class Builder:
     def build(self, root: Path, folders: Sequence[Path]) -> Builds:
         """Build `folders` (under the repository `root`, which cache keys are relative to)."""
         root = root.resolve()
-        found = [inputs(f) for f in folders]
-        cached = [self._key(root, f, i) for f, i in zip(folders, found, strict=True)]
+        walk = self.cache is not None or self.batch > 1
+        reader = Reader()
+        digests: dict[Path, str] = {}
+        found = [inputs(f, reader) if walk else None for f in folders]
+        cached = [self._key(root, f, digests, i) for f, i in zip(folders, found, strict=True)]
         results: dict[int, Build] = {}
         for n, (folder, key) in enumerate(zip(folders, cached, strict=True)):
             hit = self.cache.get(BUILD, key) if self.cache and key else None
             if hit is not None:
                 results[n] = Build(folder, hit, "")
         todo = [n for n in range(len(folders)) if n not in results]
-        claimed = {n: claims(found[n]) if self.batch > 1 else None for n in todo}
+        claimed = {n: _claims(found[n]) if self.batch > 1 else None for n in todo}
         tasks = _plan(todo, folders, claimed, self.batch)
         done = len(results)
         self._report(done, len(folders))
@@ -73,7 +76,8 @@ class Builder:
                 for n, build in zip(task, future.result(), strict=True):
                     results[n] = build
                     key = cached[n]
-                    if self.cache and key and build.ok:
+                    # Stored only if no file changed while it built (its key is the same).
+                    if self.cache and key and build.ok and key == self._key(root, folders[n], {}):
                         self.cache.put(BUILD, key, build.output)
                 done += len(task)
                 self._report(done, len(folders))
@@ -81,17 +85,26 @@ class Builder:
             self.cache.prune()
         return Builds(tuple(results[n] for n in range(len(folders))), tuple(cached))
 
-    def _key(self, root: Path, folder: Path, found: Inputs) -> str | None:
-        if self.cache is None or found.remote:
+    def _key(
+        self, root: Path, folder: Path, digests: dict[Path, str], found: Inputs | None = None
+    ) -> str | None:
+        if self.cache is None:
+            return None
+        found = inputs(folder) if found is None else found
+        if found.remote:
             return None
         try:
-            return keys.build_key(root, folder.resolve(), found.files)
+            return keys.build_key(root, folder.resolve(), found.files, digests)
         except OSError:  # a file went away while reading: build it, do not cache it
             return None
 
     def _report(self, done: int, total: int) -> None:
         if self.progress is not None and total:
             self.progress(done, total)
+
+
+def _claims(found: Inputs | None) -> Claims | None:
+    return claims(found) if found is not None else None
 
 
 @dataclass

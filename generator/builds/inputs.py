@@ -80,8 +80,30 @@ class Claims:
     generated: frozenset[Id]
 
 
+class Reader:
+    """What one run has read of the folders: each folder's files and kustomization once,
+    however many folders list it (a base, for each environment's overlay)."""
+
+    def __init__(self) -> None:
+        self._trees: dict[Path, tuple[Path, ...]] = {}
+        self._kustomizations: dict[Path, dict[str, Any] | None] = {}
+
+    def tree(self, folder: Path) -> tuple[Path, ...]:
+        if folder not in self._trees:
+            self._trees[folder] = tuple(_tree(folder))
+        return self._trees[folder]
+
+    def kustomization(self, folder: Path) -> dict[str, Any] | None:
+        """The folder's kustomization: None when there is none, several, or not a mapping."""
+        if folder not in self._kustomizations:
+            found = [folder / n for n in KUSTOMIZATION_FILES if (folder / n).is_file()]
+            self._kustomizations[folder] = _one_mapping(found[0]) if len(found) == 1 else None
+        return self._kustomizations[folder]
+
+
 @dataclass
 class _Walk:
+    reader: Reader
     files: set[Path] = field(default_factory=set)
     seen: set[Path] = field(default_factory=set)
     resources: set[Path] = field(default_factory=set)
@@ -90,8 +112,8 @@ class _Walk:
     remote: bool = False
 
 
-def inputs(folder: Path) -> Inputs:
-    walk = _Walk()
+def inputs(folder: Path, reader: Reader | None = None) -> Inputs:
+    walk = _Walk(reader or Reader())
     _enter(walk, folder.resolve())
     return Inputs(
         tuple(sorted(walk.files)),
@@ -145,10 +167,9 @@ def _enter(walk: _Walk, folder: Path) -> None:
     if folder in walk.seen:
         return
     walk.seen.add(folder)
-    walk.files.update(_tree(folder))
-    found = [folder / n for n in KUSTOMIZATION_FILES if (folder / n).is_file()]
-    kustomization = _one_mapping(found[0]) if len(found) == 1 else None
-    if kustomization is None:  # none, several, or not a mapping: Kustomize says which
+    walk.files.update(walk.reader.tree(folder))
+    kustomization = walk.reader.kustomization(folder)
+    if kustomization is None:  # Kustomize says what is wrong
         walk.local = False
         return
     if not set(kustomization) <= LOCAL_FIELDS:

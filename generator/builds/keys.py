@@ -74,11 +74,17 @@ def shown(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def build_key(root: Path, folder: Path, files: Sequence[Path]) -> str:
-    """The key of a folder's build: the bytes of every file the build may read."""
+def build_key(
+    root: Path, folder: Path, files: Sequence[Path], read: dict[Path, str] | None = None
+) -> str:
+    """The key of a folder's build: the bytes of every file the build may read (`read`
+    keeps each file's digest for the other folders of a run that read it too)."""
+    read = {} if read is None else read
     digest = Digest("build").add(tool()).add(shown(folder, root))
     for path in files:
-        digest.add(shown(path, root)).add(path.read_bytes())
+        if path not in read:
+            read[path] = hashlib.sha256(path.read_bytes()).hexdigest()
+        digest.add(shown(path, root)).add(read[path])
     return digest.hexdigest()
 
 
