@@ -6,10 +6,12 @@ every machine builds the same bytes (Argo CD's repo-server runs the same command
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 import sysconfig
+import tempfile
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -49,6 +51,20 @@ def kubectl() -> Path:
     )
 
 
+@dataclass(frozen=True)
+class Together:
+    """One Kustomize process over several folders: their objects in one output."""
+
+    folders: tuple[Path, ...]
+    output: str
+    error: str
+
+    @property
+    def ok(self) -> bool:
+        return not self.error
+
+
+@cache
 def version() -> str:
     done = subprocess.run(
         [str(kubectl()), "version", "--client"], capture_output=True, text=True, check=False
@@ -56,18 +72,38 @@ def version() -> str:
     return done.stdout.strip()
 
 
-def build(folder: Path) -> Build:
+def _kustomize(target: Path) -> tuple[str, str]:
+    """Kustomize's output and, when it failed, its message."""
     done = subprocess.run(
-        [str(kubectl()), "kustomize", str(folder)],
+        [str(kubectl()), "kustomize", str(target)],
         capture_output=True,
         text=True,
         check=False,
         env={**os.environ, "LC_ALL": "C"},
     )
     if done.returncode != 0:
-        message = done.stderr.strip().removeprefix("error: ") or f"exit code {done.returncode}"
-        return Build(folder, "", message)
-    return Build(folder, done.stdout, "")
+        return "", done.stderr.strip().removeprefix("error: ") or f"exit code {done.returncode}"
+    return done.stdout, ""
+
+
+def build(folder: Path) -> Build:
+    output, error = _kustomize(folder)
+    return Build(folder, output, error)
+
+
+def build_together(folders: Sequence[Path]) -> Together:
+    """Build `folders` in one process: an aggregate kustomization in a temporary folder
+    outside the repository lists them as resources, by relative path. They are folders, which
+    Kustomize loads from anywhere; its load restrictor still holds each folder's own files to
+    that folder's root, as when it is built alone (and as Argo CD builds it)."""
+    with tempfile.TemporaryDirectory(prefix="gitopsgen-batch-") as tmp:
+        top = Path(tmp).resolve()
+        entries = [Path(os.path.relpath(f.resolve(), top)).as_posix() for f in folders]
+        (top / "kustomization.yaml").write_text(
+            "resources:\n" + "".join(f"- {json.dumps(e)}\n" for e in entries), encoding="utf-8"
+        )
+        output, error = _kustomize(top)
+    return Together(tuple(folders), output, error)
 
 
 def build_all(folders: Sequence[Path], workers: int | None = None) -> list[Build]:

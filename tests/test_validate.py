@@ -197,14 +197,19 @@ def test_each_folder_is_built_once(tmp_path, monkeypatch):
     from generator.validate import repository as validate_module
 
     root = generated(tmp_path)
-    calls = []
-    real_build = kustomize.build
+    calls = []  # the folders of each Kustomize process
+    real_build, real_together = kustomize.build, kustomize.build_together
 
     def counting_build(folder):
-        calls.append(folder.relative_to(root).as_posix())
+        calls.append([folder.relative_to(root).as_posix()])
         return real_build(folder)
 
+    def counting_together(folders):
+        calls.append([f.relative_to(root).as_posix() for f in folders])
+        return real_together(folders)
+
     monkeypatch.setattr(kustomize, "build", counting_build)
+    monkeypatch.setattr(kustomize, "build_together", counting_together)
     validation = validate_module.validate(Repository.at(root))
     expected = [
         f"overlays/{env}/{f}"
@@ -212,7 +217,10 @@ def test_each_folder_is_built_once(tmp_path, monkeypatch):
         for f in ("_namespace", "ledger", "payments-api", "web", "worker")
     ]
     expected.remove("overlays/prod/worker")
-    assert sorted(calls) == sorted(expected)
+    # One process per environment builds all its folders together.
+    assert sorted(calls) == sorted(
+        [f for f in expected if f.split("/")[1] == env] for env in ("dev", "prod", "staging")
+    )
     assert list(validation.built) == expected
 
 

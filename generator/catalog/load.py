@@ -7,6 +7,7 @@ still checked (`set_aside`); an invalid catalog gives no model, and nothing is w
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -149,10 +150,15 @@ class Checked:
         return sorted_findings(self.findings + shown)
 
 
-def checked_catalog(doc: Located, root: Path | None = None) -> Checked:
+def checked_catalog(
+    doc: Located,
+    root: Path | None = None,
+    rendered_check: Callable[[Located, Catalog], list[Finding]] | None = None,
+) -> Checked:
     """Every finding on a parsed catalog, in one pass where the stages are independent: the
     schema, the checks (on the apps the schema accepts), the components on disk (with the
-    repository `root`) and the manifest rules on what the checked part renders."""
+    repository `root`) and the manifest rules on what the checked part renders
+    (`rendered_check`, by default rendered_findings; validate passes a cached one)."""
     schema, checks, usable = _checked_entries(doc)
     if usable is not None and root is not None and not has_errors(checks):
         checks += component_checks.component_findings(usable, root)
@@ -162,7 +168,7 @@ def checked_catalog(doc: Located, root: Path | None = None) -> Checked:
     if renderable is None:
         return Checked(found, [], None)
     catalog = build_catalog(renderable)
-    rendered = rendered_findings(renderable, catalog)
+    rendered = (rendered_check or rendered_findings)(renderable, catalog)
     return Checked(found, rendered, None if has_errors(found + rendered) else catalog)
 
 

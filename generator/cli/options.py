@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from generator.api import Repository
+from generator.builds.cache import DEFAULT_LIMIT_MB, Cache, default_folder
 from generator.limits import from_environ
 from generator.report import FORMATS
 
@@ -38,3 +39,32 @@ def repository(root: Path | None, catalog: Path | None) -> Repository:
     """The repository a command works on, with the input limits the GITOPSGEN_MAX_*
     environment variables set (generator.limits)."""
     return Repository.at(root, catalog, from_environ(os.environ))
+
+
+CACHE_DIR_OPTION = click.option(
+    "--cache-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Where builds and findings are cached [default: $XDG_CACHE_HOME/gitopsgen, or "
+    "~/.cache/gitopsgen].",
+)
+NO_CACHE_OPTION = click.option(
+    "--no-cache", is_flag=True, help="Build and check everything; read and write no cache."
+)
+CACHE_SIZE_OPTION = click.option(
+    "--cache-size",
+    type=click.IntRange(min=1),
+    default=DEFAULT_LIMIT_MB,
+    show_default=True,
+    metavar="MB",
+    help="Keep the cache under this size: the least recently used entries go first.",
+)
+QUIET_OPTION = click.option(
+    "--quiet", "-q", is_flag=True, help="No progress line on stderr (shown only on a terminal)."
+)
+
+
+def cache_of(cache_dir: Path | None, no_cache: bool, size_mb: int) -> Cache | None:
+    if no_cache:
+        return None
+    return Cache(cache_dir or default_folder(os.environ), size_mb)

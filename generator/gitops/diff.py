@@ -1,9 +1,9 @@
 """`diff`: what a change does to the rendered manifests, offline, from git alone.
 
-The affected overlay folders are built with the real Kustomize on both sides: the working
-side in place, the base side from the base revision's blobs written to a temporary folder
-(removed afterwards, also on error). Reading blobs changes nothing in the repository: no
-checkout, index, branch or worktree entry is touched.
+The affected overlay folders are built with the real Kustomize on both sides (batched, see
+generator.builds.batch): the working side in place, the base side from the base revision's
+blobs written to a temporary folder (removed afterwards, also on error). Reading blobs
+changes nothing in the repository: no checkout, index, branch or worktree entry is touched.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from generator.builds.batch import Builder
 from generator.catalog.load import catalog_from_text
 from generator.catalog.model import Catalog
 from generator.constants import OVERLAYS_DIR
@@ -29,7 +30,7 @@ from generator.gitops.diff_scope import (
     report_order,
     touched,
 )
-from generator.kustomize import Build, build_all
+from generator.kustomize import Build
 from generator.render import render
 
 WORKING = "working tree"
@@ -118,9 +119,8 @@ def rendered_diff(root: Path, catalog: Catalog, catalog_file: Path, base: str) -
         old_root = old_top / prefix
         if olds:
             git.export(root, commit, prefix, old_top)
-        builds = build_all(
-            [old_root / folder_path(f) for f in olds] + [root / folder_path(f) for f in news]
-        )
+        paths = [old_root / folder_path(f) for f in olds] + [root / folder_path(f) for f in news]
+        builds = list(Builder().build(root, paths).builds)
         old_builds = dict(zip(olds, _shown(builds[: len(olds)], old_root, f"{base}:"), strict=True))
         new_builds = dict(zip(news, builds[len(olds) :], strict=True))
     folders = [_folder_diff(f, old_builds.get(f), new_builds.get(f), base) for f in ordered]

@@ -9,17 +9,21 @@ namespace).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
 
 from generator.api import Repository
-from generator.catalog.load import checked_catalog, read_text
-from generator.catalog.model import Catalog
+from generator.builds.batch import Builder
+from generator.catalog.load import checked_catalog, read_text, rendered_findings
+from generator.catalog.model import Catalog, Environment
 from generator.catalog.rules import CATALOG_RULES
 from generator.constants import APPS_DIR, BASE_DIR, NAMESPACE_DIR, OVERLAYS_DIR
 from generator.finding import Finding
 from generator.gitops import git
 from generator.gitops.changes import changed_pairs
-from generator.kustomize import Build, build_all
+from generator.kustomize import Build
 from generator.limits import Limits
+from generator.manifest import Manifest
 from generator.manifest_yaml import load_manifests
 from generator.render import render
 from generator.result import Result
@@ -28,6 +32,7 @@ from generator.rules import MANIFEST_RULES
 from generator.rules.argocd import ARGOCD_RULES, Built
 from generator.rules.promotion import PROMOTION_RULES, promotion_findings
 from generator.rules.tree import TREE_RULES, tree_findings
+from generator.validate import cached
 from generator.validate.argocd import (
     argocd_manifests,
     check_applications,
@@ -76,16 +81,28 @@ def validate(
     scope: Scope | None = None,
     rules: tuple[ManifestRule, ...] = MANIFEST_RULES,
     changed_since: str | None = None,
+    builder: Builder | None = None,
 ) -> Validation:
     """Check the repository. `changed_since` (a git revision) limits the work to what the
     change since then touches (see generator.gitops.changes), and the promotion rules then check
-    only the versions that differ from it; `scope` names the pairs directly."""
+    only the versions that differ from it; `scope` names the pairs directly. `builder` builds
+    the folders (batched, and with its cache: what did not change since is not built or
+    checked again)."""
+    builder = builder or Builder()
     shown = repo.catalog_shown
     limits = repo.limits.manifests
-    doc = load_located(
-        read_text(repo.catalog_path, shown, repo.limits.catalog), shown, repo.limits.catalog
+    text = read_text(repo.catalog_path, shown, repo.limits.catalog)
+    doc = load_located(text, shown, repo.limits.catalog)
+    catalog_key = cached.catalog_key(builder.cache, text, shown)
+    checked = checked_catalog(
+        doc,
+        repo.root,
+        lambda renderable, catalog: cached.findings(
+            builder.cache,
+            cached.rendered_key(catalog_key, catalog),
+            lambda: rendered_findings(renderable, catalog),
+        ),
     )
-    checked = checked_catalog(doc, repo.root)
     in_force: list[Rule] = list(CATALOG_RULES)
     if checked.catalog is None:  # what generate refuses: the tree is not worth building
         return Validation(Result(tuple(checked.all), 1, tuple(in_force)), ())
@@ -119,37 +136,99 @@ def validate(
         applications = [m for m in argo if m.kind == "Application"]
         wanted += [p for p in source_paths(applications) if p not in wanted]
     existing = [p for p in wanted if (repo.root / p).is_dir()]
-    builds = dict(zip(existing, build_all([repo.root / p for p in existing]), strict=True))
+    done = builder.build(repo.root, [repo.root / p for p in existing])
+    builds = dict(zip(existing, done.builds, strict=True))
+    build_keys = dict(zip(existing, done.keys, strict=True))
 
-    loaded: dict[str, BuiltFolder] = {}
+    loaded: dict[str, BuiltFolder] = {}  # built output read, by the checks that ran
     sources: Files = {}  # files read to place findings, shared by every environment
     for env in catalog.environments:
-        env_folders = [
-            load_build(builds[folder_path(env.name, a)], repo.root, env.name, limits)
+        env_paths = [
+            folder_path(env.name, a)
             for e, a in pairs
             if e == env.name and folder_path(env.name, a) in builds
         ]
-        loaded.update({f.folder: f for f in env_folders})
-        if env_folders:
+        if env_paths:
             env_rules_in_scope = rules if _whole(catalog, env.name, pairs) else _partial(rules)
-            env_findings, env_rules = check_environment(
-                repo.root, catalog, env, env_folders, env_rules_in_scope, sources, limits
+            key = cached.environment_key(
+                catalog_key,
+                env.name,
+                [(p, build_keys[p] if builds[p].ok else None) for p in env_paths],
+                env_rules_in_scope,
+            )
+            env_findings, env_rules = cached.checked(
+                builder.cache,
+                key,
+                env_rules_in_scope,
+                partial(
+                    _check_environment,
+                    repo.root,
+                    catalog,
+                    env,
+                    [builds[p] for p in env_paths],
+                    env_rules_in_scope,
+                    sources,
+                    loaded,
+                    limits,
+                ),
             )
             findings += env_findings
             in_force += [r.rule for r in env_rules]
 
-    built = {path: _built(build, loaded.get(path), limits) for path, build in builds.items()}
-    for path in wanted:
-        built.setdefault(path, Built((repo.root / path).is_dir()))
     schema_rules = [r for r in rules if r.rule.family in ("schema", "api")]
     only = None if scope is None else set(wanted)
-    argo_findings, argo_rules = check_applications(
-        repo.root, catalog, argo, built, schema_rules, only
+    argo_key = cached.argocd_key(
+        catalog_key,
+        repo.root,
+        argo,
+        [(p, build_keys[p] if builds[p].ok else None) if p in builds else (p, "") for p in wanted],
+        schema_rules,
+        only,
+    )
+    argo_findings, argo_rules = cached.checked(
+        builder.cache,
+        argo_key,
+        schema_rules,
+        partial(
+            _check_argocd, repo, catalog, argo, builds, loaded, wanted, schema_rules, only, limits
+        ),
     )
     findings += argo_findings
     in_force += [*ARGOCD_RULES, *(r.rule for r in argo_rules)]
     files = len(tree) + 1
     return Validation(Result(tuple(findings), files, tuple(in_force)), tuple(existing))
+
+
+def _check_environment(
+    root: Path,
+    catalog: Catalog,
+    env: Environment,
+    builds: list[Build],
+    rules: tuple[ManifestRule, ...],
+    sources: Files,
+    loaded: dict[str, BuiltFolder],
+    limits: Limits,
+) -> cached.Checked:
+    folders = [load_build(build, root, env.name, limits) for build in builds]
+    loaded.update({f.folder: f for f in folders})
+    return check_environment(root, catalog, env, folders, rules, sources, limits)
+
+
+def _check_argocd(
+    repo: Repository,
+    catalog: Catalog,
+    argo: list[Manifest],
+    builds: dict[str, Build],
+    loaded: dict[str, BuiltFolder],
+    wanted: list[str],
+    schema_rules: list[ManifestRule],
+    only: set[str] | None,
+    limits: Limits,
+) -> cached.Checked:
+    built = {path: _built(build, loaded.get(path), limits) for path, build in builds.items()}
+    for path in wanted:
+        built.setdefault(path, Built((repo.root / path).is_dir()))
+    return check_applications(repo.root, catalog, argo, built, schema_rules, only)
 
 
 def _built(build: Build, folder: BuiltFolder | None, limits: Limits) -> Built:

@@ -1,0 +1,77 @@
+"""A content-addressed cache on disk: text entries under the key of what they were computed
+from (see generator.builds.keys), in the user's cache folder.
+
+Safe under concurrent runs: an entry is written to a temporary file beside it and moved into
+place with os.replace, so a reader sees a whole entry or none. Bounded: `prune` removes the
+least recently used entries (a hit refreshes an entry's time) until the cache fits its
+limit. A cache that cannot be read or written is a miss, never an error.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+DEFAULT_LIMIT_MB = 500
+_LAYOUT = "v1"  # bump when the entries change shape
+
+
+def default_folder(environ: Mapping[str, str]) -> Path:
+    """$XDG_CACHE_HOME/gitopsgen, or ~/.cache/gitopsgen (XDG ignores a relative value)."""
+    xdg = environ.get("XDG_CACHE_HOME", "")
+    base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".cache"
+    return base / "gitopsgen"
+
+
+class Cache:
+    def __init__(self, folder: Path, limit_mb: int = DEFAULT_LIMIT_MB) -> None:
+        self.folder = folder
+        self.limit = limit_mb * 1024 * 1024
+
+    def _path(self, kind: str, key: str) -> Path:
+        return self.folder / _LAYOUT / kind / key[:2] / key
+
+    def get(self, kind: str, key: str) -> str | None:
+        path = self._path(kind, key)
+        try:
+            text = path.read_text(encoding="utf-8")
+            os.utime(path)
+        except (OSError, UnicodeDecodeError):
+            return None
+        return text
+
+    def put(self, kind: str, key: str, text: str) -> None:
+        path = self._path(kind, key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+            try:
+                with os.fdopen(handle, "w", encoding="utf-8") as out:
+                    out.write(text)
+                os.replace(tmp, path)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+                raise
+        except OSError:
+            return  # a full disk or a read-only cache: the run goes on without it
+
+    def prune(self) -> None:
+        """Remove the least recently used entries beyond the limit."""
+        entries: list[tuple[float, int, str]] = []
+        for top, _, names in os.walk(self.folder / _LAYOUT):
+            for name in names:
+                path = os.path.join(top, name)
+                with contextlib.suppress(OSError):
+                    stat = os.stat(path)
+                    entries.append((stat.st_mtime, stat.st_size, path))
+        total = sum(size for _, size, _ in entries)
+        for _, size, path in sorted(entries):
+            if total <= self.limit:
+                break
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+            total -= size

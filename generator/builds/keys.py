@@ -1,0 +1,102 @@
+"""Cache keys: digests of everything an entry was computed from.
+
+Every key starts from the tool: gitopsgen's version and the digest of its own code and data
+(a changed rule or renderer changes every key, even without a release), the versions of
+the libraries whose data the rules use, and the pinned Kustomize's version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable, Sequence
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+
+from generator import __version__, kustomize
+from generator.paths import schemas_dir
+from generator.rule import ManifestRule
+
+_PACKAGE = Path(__file__).resolve().parent.parent
+_LIBRARIES = ("kubernetes-validate", "jsonschema", "PyYAML", "ruamel.yaml")
+
+
+class Digest:
+    """sha256 over length-prefixed parts, so no two sequences of parts collide."""
+
+    def __init__(self, kind: str) -> None:
+        self._hash = hashlib.sha256()
+        self.add(kind.encode())
+
+    def add(self, part: bytes | str) -> Digest:
+        data = part.encode() if isinstance(part, str) else part
+        self._hash.update(len(data).to_bytes(8, "big"))
+        self._hash.update(data)
+        return self
+
+    def hexdigest(self) -> str:
+        return self._hash.hexdigest()
+
+
+def _files(top: Path) -> Iterable[Path]:
+    for folder, dirs, names in os.walk(top):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        yield from (Path(folder, n) for n in sorted(names) if not n.endswith(".pyc"))
+
+
+def _library(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "-"
+
+
+@cache
+def tool() -> str:
+    digest = Digest("tool").add(__version__).add(kustomize.version())
+    for name in _LIBRARIES:
+        digest.add(name).add(_library(name))
+    schemas = schemas_dir()
+    roots = [_PACKAGE] + ([Path(str(schemas))] if Path(str(schemas)).is_dir() else [])
+    for root in roots:
+        for path in _files(root):
+            digest.add(path.relative_to(root).as_posix()).add(path.read_bytes())
+    return digest.hexdigest()
+
+
+def shown(path: Path, root: Path) -> str:
+    """A path as a key holds it: relative to the repository root when under it, so a
+    checkout elsewhere (another CI runner) has the same keys."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def build_key(
+    root: Path, folder: Path, files: Sequence[Path], read: dict[Path, str] | None = None
+) -> str:
+    """The key of a folder's build: the bytes of every file the build may read (`read`
+    keeps each file's digest for the other folders of a run that read it too)."""
+    read = {} if read is None else read
+    digest = Digest("build").add(tool()).add(shown(folder, root))
+    for path in files:
+        if path not in read:
+            read[path] = hashlib.sha256(path.read_bytes()).hexdigest()
+        digest.add(shown(path, root)).add(read[path])
+    return digest.hexdigest()
+
+
+def rules_key(rules: Sequence[ManifestRule]) -> str | None:
+    """The rule set (ids, severities and check functions, in order); None when a rule is not
+    gitopsgen's own, whose code the tool digest does not cover."""
+    digest = Digest("rules")
+    for r in rules:
+        for fn in (r.check, r.applies):
+            module = getattr(fn, "__module__", None) or ""
+            if not module.startswith("generator."):
+                return None
+            digest.add(module).add(getattr(fn, "__qualname__", ""))
+        digest.add(r.rule.id).add(r.rule.severity.value)
+    return digest.hexdigest()

@@ -1,0 +1,148 @@
+"""Findings kept in the cache (generator.builds.cache) under the key of what they were
+computed from, so a warm `validate` of an unchanged repository runs no rule twice: those of
+what the catalog renders, of each environment's built objects, and of the Argo CD objects."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from generator.builds import keys
+from generator.builds.cache import Cache
+from generator.catalog.model import Catalog
+from generator.finding import Finding, Position, Resource, Severity
+from generator.manifest import Manifest, get
+from generator.rule import ManifestRule
+
+FINDINGS = "findings"
+
+Checked = tuple[list[Finding], list[ManifestRule]]  # findings, and the rules in force
+
+
+def catalog_key(cache: Cache | None, text: str, shown: str) -> str | None:
+    """The key of what the catalog alone decides (its rendered objects' findings)."""
+    if cache is None:
+        return None
+    return keys.Digest("catalog").add(keys.tool()).add(shown).add(text).hexdigest()
+
+
+def rendered_key(catalog: str | None, rendered: Catalog) -> str | None:
+    """The key of the findings on what the catalog renders: the catalog key and the apps
+    rendered (an app the component checks set aside, which read files on disk, is not)."""
+    if catalog is None:
+        return None
+    return (
+        keys.Digest("rendered")
+        .add(catalog)
+        .add("\0".join(a.name for a in rendered.apps))
+        .hexdigest()
+    )
+
+
+def environment_key(
+    catalog: str | None,
+    environment: str,
+    folders: Sequence[tuple[str, str | None]],
+    rules: Sequence[ManifestRule],
+) -> str | None:
+    """The key of an environment's findings: the catalog key, the environment, the build
+    key of each of its folders in order (None for a failed build: it may not fail again),
+    and the rule set; None when one is unknown."""
+    rule_set = keys.rules_key(rules)
+    if catalog is None or rule_set is None or any(key is None for _, key in folders):
+        return None
+    digest = keys.Digest("environment").add(catalog).add(environment).add(rule_set)
+    for folder, key in folders:
+        digest.add(folder).add(key or "")
+    return digest.hexdigest()
+
+
+def argocd_key(
+    catalog: str | None,
+    root: Path,
+    manifests: Sequence[Manifest],
+    paths: Sequence[tuple[str, str | None]],
+    rules: Sequence[ManifestRule],
+    only: set[str] | None,
+) -> str | None:
+    """The key of the Argo CD findings: the catalog key, the bytes of every file that holds
+    an Argo CD object, what each source path built (its build key; "" where it does not
+    exist; None for a failed build), what a directory source's folder lists, the rules and
+    the paths in scope."""
+    rule_set = keys.rules_key(rules)
+    if catalog is None or rule_set is None or any(key is None for _, key in paths):
+        return None
+    digest = keys.Digest("argocd").add(catalog).add(rule_set)
+    digest.add("\0".join(sorted(only)) if only is not None else "\0all")
+    for path, key in paths:
+        digest.add(path).add(key or "")
+    try:
+        for shown in sorted({m.path for m in manifests}):
+            digest.add(shown).add((root / shown).read_bytes())
+        for m in manifests:
+            source = get(m.obj, "spec", "source")
+            if m.kind == "Application" and isinstance(source, Mapping) and "directory" in source:
+                folder = root / str(source.get("path", ""))
+                listed = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.yaml"))
+                digest.add(str(source.get("path"))).add(str(folder.is_dir()))
+                digest.add("\0".join(listed))
+    except OSError:  # a file went away: check them
+        return None
+    return digest.hexdigest()
+
+
+def checked(
+    cache: Cache | None,
+    key: str | None,
+    rules: Sequence[ManifestRule],
+    compute: Callable[[], Checked],
+) -> Checked:
+    """`compute()`, or what it returned for the same key before."""
+    if cache is None or key is None:
+        return compute()
+    text = cache.get(FINDINGS, key)
+    if text is not None:
+        try:
+            data = json.loads(text)
+            by_id = {r.rule.id: r for r in rules}
+            return [_finding(f) for f in data["findings"]], [by_id[i] for i in data["rules"]]
+        except (ValueError, KeyError, TypeError):
+            pass  # an entry of another shape: compute it again
+    found, in_force = compute()
+    entry = {"findings": [_data(f) for f in found], "rules": [r.rule.id for r in in_force]}
+    cache.put(FINDINGS, key, json.dumps(entry))
+    return found, in_force
+
+
+def findings(
+    cache: Cache | None, key: str | None, compute: Callable[[], list[Finding]]
+) -> list[Finding]:
+    return checked(cache, key, (), lambda: (compute(), []))[0]
+
+
+def _data(f: Finding) -> dict[str, Any]:
+    resource = f.resource
+    return {
+        "rule": f.rule,
+        "severity": f.severity.value,
+        "message": f.message,
+        "position": [f.path, f.line, f.column],
+        "resource": None
+        if resource is None
+        else [resource.kind, resource.name, resource.namespace],
+        "environment": f.environment,
+    }
+
+
+def _finding(data: dict[str, Any]) -> Finding:
+    resource = data["resource"]
+    return Finding(
+        rule=data["rule"],
+        severity=Severity(data["severity"]),
+        message=data["message"],
+        position=Position(*data["position"]),
+        resource=None if resource is None else Resource(*resource),
+        environment=data["environment"],
+    )
