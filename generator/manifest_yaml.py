@@ -15,83 +15,34 @@ from typing import Any
 
 import yaml
 
-from generator.errors import InputError
-from generator.finding import Position
 from generator.limits import MANIFESTS, Limits
 from generator.manifest import Manifest, NodePath
-from generator.yamlbuild import Builder, Document
-from generator.yamlrefusals import bad_character, check_lines, too_deep
+from generator.yamlbuild import Document
+from generator.yamlevents import NodeKind, read_documents
 
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _CONSTRUCTORS = yaml.SafeLoader.yaml_constructors
+_CONSTRUCTOR = yaml.SafeLoader("")  # its scalar constructors keep no state
+_RESOLVER = yaml.resolver.Resolver()
+_RESOLVE: Callable[[type[yaml.Node], str | None, Any], str] = _RESOLVER.resolve  # untyped stubs
+_NODES: dict[NodeKind, type[yaml.Node]] = {
+    "scalar": yaml.ScalarNode,
+    "mapping": yaml.MappingNode,
+    "sequence": yaml.SequenceNode,
+}
 
 
-def _mark(mark: Any) -> tuple[int, int]:
-    return (mark.line + 1, mark.column + 1)
+def _resolve(kind: NodeKind, value: str | None, implicit: Any) -> str:
+    """YAML 1.1's tag of an untagged node, as Kubernetes reads it."""
+    return _RESOLVE(_NODES[kind], value, implicit)
 
 
-def _parse_error(exc: yaml.YAMLError, text: str, path: str, limits: Limits) -> InputError:
-    if isinstance(exc, yaml.MarkedYAMLError):
-        mark = exc.problem_mark or exc.context_mark
-        line, column = _mark(mark) if mark else (1, 1)
-        problem = exc.problem or exc.context or "invalid YAML"
-        if problem == "exceeded maximum nesting depth":  # libyaml's own limit, 1000
-            return too_deep(limits, Position(path, line, column))
-        return InputError(
-            f"YAML does not parse: {problem}; fix the syntax at this position",
-            Position(path, line, column),
-        )
-    if isinstance(exc, yaml.reader.ReaderError):
-        # libyaml counts bytes of the UTF-8 text
-        before = text.encode("utf-8")[: exc.position].decode("utf-8", errors="ignore")
-        char = exc.character
-        return bad_character(path, before, char if isinstance(char, int) else ord(char[:1] or "?"))
-    return InputError(f"YAML does not parse: {exc}", Position(path))
+def _construct(tag: str, value: str) -> Any:
+    return _CONSTRUCTORS[tag](_CONSTRUCTOR, yaml.ScalarNode(tag, value))
 
 
 def load_documents(text: str, path: str, limits: Limits = MANIFESTS) -> list[Document]:
     """Every document of `text` (empty ones too, as data None), read under `limits`."""
-    check_lines(text, path, limits)
-    loader = _Loader(text)
-
-    def construct(tag: str, value: str) -> Any:
-        return _CONSTRUCTORS[tag](loader, yaml.ScalarNode(tag, value))
-
-    # PyYAML's stubs leave these untyped
-    next_event: Callable[[], Any] = loader.get_event
-    resolve: Callable[[type[yaml.Node], str | None, Any], str] = loader.resolve
-    build = Builder(path, limits, construct, one_table=True)
-    documents: list[Document] = []
-    try:
-        while loader.check_event():
-            event = next_event()
-            kind = type(event)
-            if kind is yaml.ScalarEvent:
-                tag = event.tag
-                explicit = tag is not None and tag != "!"
-                if not explicit:
-                    tag = resolve(yaml.ScalarNode, event.value, event.implicit)
-                build.scalar(tag, event.value, explicit, event.anchor, _mark(event.start_mark))
-            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
-                node = yaml.MappingNode if kind is yaml.MappingStartEvent else yaml.SequenceNode
-                tag = event.tag
-                if tag is None or tag == "!":
-                    tag = resolve(node, None, event.implicit)
-                mapping = kind is yaml.MappingStartEvent
-                build.start(mapping, tag, event.anchor, _mark(event.start_mark))
-            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
-                build.end()
-            elif kind is yaml.AliasEvent:
-                build.alias(event.anchor, _mark(event.start_mark))
-            elif kind is yaml.DocumentStartEvent:
-                build.document(_mark(event.start_mark))
-            elif kind is yaml.DocumentEndEvent:
-                documents.append(build.end_document())
-    except yaml.YAMLError as exc:
-        raise _parse_error(exc, text, path, limits) from None
-    finally:
-        loader.dispose()
-    return documents
+    return read_documents(text, path, limits, _resolve, _construct, one_table=True)
 
 
 def _item_positions(

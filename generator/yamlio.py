@@ -1,5 +1,6 @@
 """The one module that imports ruamel.yaml: the catalog as plain data plus node positions
-(read from ruamel's parse events by generator.yamlbuild), and scalar edits in place."""
+(parsed by libyaml in generator.yamlevents, each plain scalar read as YAML 1.2 by ruamel's
+resolver and constructors), and scalar edits in place (ruamel's round-trip composer)."""
 
 from __future__ import annotations
 
@@ -9,16 +10,6 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.events import (
-    AliasEvent,
-    DocumentEndEvent,
-    DocumentStartEvent,
-    MappingEndEvent,
-    MappingStartEvent,
-    ScalarEvent,
-    SequenceEndEvent,
-    SequenceStartEvent,
-)
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.tag import Tag
@@ -27,8 +18,9 @@ from generator.errors import InputError
 from generator.finding import Position
 from generator.limits import CATALOG, Limits
 from generator.manifest import NodePath
-from generator.yamlbuild import Builder, Document
-from generator.yamlrefusals import bad_character, check_lines
+from generator.yamlbuild import Document
+from generator.yamlevents import NodeKind, read_documents
+from generator.yamlrefusals import bad_character
 
 
 @dataclass(frozen=True)
@@ -72,6 +64,7 @@ def _mark(mark: Any) -> tuple[int, int]:
 
 
 def _parse_error(exc: YAMLError, text: str, path: str) -> InputError:
+    """ruamel's parse error, for the round-trip edit."""
     if isinstance(exc, ReaderError) and isinstance(exc.character, int):
         return bad_character(path, text[: exc.position], exc.character)
     if not isinstance(exc, MarkedYAMLError):
@@ -80,52 +73,34 @@ def _parse_error(exc: YAMLError, text: str, path: str) -> InputError:
     line, column = _mark(mark) if mark else (1, 1)
     problem = (exc.problem or exc.context or "invalid YAML").strip()
     return InputError(
-        f"YAML does not parse: {problem}; fix the YAML syntax here", Position(path, line, column)
+        f"YAML does not parse: {problem}; fix the syntax at this position",
+        Position(path, line, column),
     )
 
 
+_RUAMEL = YAML(typ="safe", pure=True)  # YAML 1.2: its resolver and scalar constructors
+_NODES: dict[NodeKind, type[Node]] = {
+    "scalar": ScalarNode,
+    "mapping": MappingNode,
+    "sequence": SequenceNode,
+}
+
+
+def _resolve(kind: NodeKind, value: str | None, implicit: Any) -> str:
+    """YAML 1.2's tag of an untagged node (ruamel.yaml's resolver)."""
+    return str(_RUAMEL.resolver.resolve(_NODES[kind], value, implicit))
+
+
+def _construct(tag: str, value: str) -> Any:
+    constructor = _RUAMEL.constructor
+    return type(constructor).yaml_constructors[tag](constructor, ScalarNode(Tag(suffix=tag), value))
+
+
 def _read(text: str, path: str, limits: Limits) -> Document:
-    """The one document of `text` (data None when there is none), from ruamel's parse events
-    (YAML 1.2, its resolver and scalar constructors) through generator.yamlbuild."""
-    check_lines(text, path, limits)
-    yaml = YAML(typ="safe", pure=True)
-    constructor = yaml.constructor
-
-    constructors = type(constructor).yaml_constructors
-
-    def construct(tag: str, value: str) -> Any:
-        return constructors[tag](constructor, ScalarNode(Tag(suffix=tag), value))
-
-    build = Builder(path, limits, construct)
-    document = Document(None, {}, {})
-    resolve = yaml.resolver.resolve
-    try:
-        for event in yaml.parse(text):
-            kind = type(event)
-            if kind is ScalarEvent:
-                tag = event.tag
-                explicit = tag is not None and tag != "!"
-                if not explicit:
-                    tag = str(resolve(ScalarNode, event.value, event.implicit))
-                build.scalar(tag, event.value, explicit, event.anchor, _mark(event.start_mark))
-            elif kind is MappingStartEvent or kind is SequenceStartEvent:
-                mapping = kind is MappingStartEvent
-                tag = event.tag
-                if tag is None or tag == "!":
-                    node = MappingNode if mapping else SequenceNode
-                    tag = str(resolve(node, None, event.implicit))
-                build.start(mapping, tag, event.anchor, _mark(event.start_mark))
-            elif kind is MappingEndEvent or kind is SequenceEndEvent:
-                build.end()
-            elif kind is AliasEvent:
-                build.alias(event.anchor, _mark(event.start_mark))
-            elif kind is DocumentStartEvent:
-                build.document(_mark(event.start_mark))
-            elif kind is DocumentEndEvent:
-                document = build.end_document()
-    except YAMLError as exc:
-        raise _parse_error(exc, text, path) from None
-    return document
+    """The one document of `text` (data None when there is none): libyaml parses
+    (generator.yamlevents), ruamel.yaml says what each plain scalar means in YAML 1.2."""
+    documents = read_documents(text, path, limits, _resolve, _construct)  # at most limits.documents
+    return documents[-1] if documents else Document(None, {}, {})
 
 
 def load_located(text: str, path: str, limits: Limits = CATALOG) -> Located:

@@ -39,6 +39,11 @@ def describe(value: Any) -> str:
     return "a string"
 
 
+# The integers Kubernetes fields hold (int64, and uint64 in a few CRDs); past them Python
+# cannot even print a hexadecimal number read from YAML.
+INT_RANGE = (-(2**63), 2**64)
+
+
 def shown_tag(tag: str) -> str:
     return "!!" + tag[len(CORE) :] if tag.startswith(CORE) else tag
 
@@ -49,15 +54,26 @@ def scalar_value(tag: str, text: str, explicit: bool, construct: Construct, at: 
         return text
     if tag not in SCALAR_TAGS:
         raise outside_core(tag, at)
+    shown = text if len(text) <= 40 else text[:40] + "..."
     try:
-        return construct(tag, text)
+        value = construct(tag, text)
     except Exception:  # the libraries' constructors raise assorted errors here
-        shown = text if len(text) <= 40 else text[:40] + "..."
         if explicit:
             problem = f"is not a valid {shown_tag(tag)}; remove the tag or fix the value"
         else:
             problem = f"cannot be read as {shown_tag(tag)}; quote it to keep it a string"
         raise InputError(f"'{shown}' {problem}", at) from None
+    if (
+        isinstance(value, int)
+        and not isinstance(value, bool)
+        and not INT_RANGE[0] <= value < INT_RANGE[1]
+    ):
+        raise InputError(
+            f"'{shown}' is an integer beyond 64 bits, which no Kubernetes field holds; quote it "
+            "to keep it a string",
+            at,
+        )
+    return value
 
 
 def collection_tag(tag: str, mapping: bool, at: Position) -> None:

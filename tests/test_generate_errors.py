@@ -19,8 +19,8 @@ CASES = {
     "does-not-parse": (
         "apiVersion: gitopsgen/v1\nkind: [Catalog\n",
         2,
-        "catalog.yaml:3:1: error: YAML does not parse: expected ',' or ']', but got "
-        "'<stream end>'; fix the YAML syntax here",
+        "catalog.yaml:3:1: error: YAML does not parse: did not find expected ',' or ']'; fix "
+        "the syntax at this position",
     ),
     "duplicate-key": (
         edit(

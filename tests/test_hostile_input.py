@@ -189,8 +189,13 @@ CATALOG_CASES = {
     ),
     "nested-1000-deep": Case(
         in_config(f"      DEEP: {nested(1000)}\n"),
-        "catalog.yaml:127:109: error: nesting deeper than 100 levels; flatten the data, or "
+        "catalog.yaml:127:1009: error: nesting deeper than 100 levels; flatten the data, or "
         "raise GITOPSGEN_MAX_DEPTH",
+    ),
+    "integer-beyond-64-bits": Case(
+        in_config("      BIG: 0x" + "f" * 5000 + "\n"),
+        "catalog.yaml:127:12: error: '0xffffffffffffffffffffffffffffffffffffff...' is an "
+        "integer beyond 64 bits, which no Kubernetes field holds; quote it to keep it a string",
     ),
     "merge-of-a-string": Case(
         edit(
@@ -290,6 +295,16 @@ MANIFEST_CASES = {
         CONFIGMAP + "  1.5: x\n",
         "file.yaml:8:3: error: key 1.5 is read as the number 1.5; keys must be strings; quote "
         "it: '1.5'",
+    ),
+    "integer-beyond-64-bits": Case(
+        CONFIGMAP + "x-big: 0x" + "f" * 5000 + "\n",
+        "file.yaml:8:8: error: '0xffffffffffffffffffffffffffffffffffffff...' is an integer "
+        "beyond 64 bits, which no Kubernetes field holds; quote it to keep it a string",
+    ),
+    "integer-of-64-bits": Case(
+        CONFIGMAP + "x-big: 18446744073709551616\n",
+        "file.yaml:8:8: error: '18446744073709551616' is an integer beyond 64 bits, which no "
+        "Kubernetes field holds; quote it to keep it a string",
     ),
     "key-null": Case(
         CONFIGMAP + "  ~: x\n",
