@@ -4,7 +4,9 @@ Built-in kinds come from kubernetes-validate's bundled schemas for the requested
 minor version (the newest bundled one not newer than it); custom resources from the CRD
 schemas vendored in `schemas/crds/` (`_index.json`: apiVersion -> kind -> file), whatever
 the Kubernetes version. One validator per (version, apiVersion, kind, strict) is compiled
-and cached; each version's `_definitions.json` is read once and shared by its kinds.
+and cached; each version's `_definitions.json` is read once and shared by its kinds. A kind
+checked often also gets a compiled pre-check (generator.k8s.schema_fast) that passes valid
+objects without walking the schema; jsonschema still says what is wrong with the others.
 
     registry = default_registry()
     messages = [p.message for p in registry.problems(obj, "1.31")]
@@ -16,6 +18,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import cache
 from importlib.resources.abc import Traversable
 from typing import Any
@@ -25,6 +28,7 @@ from jsonschema.protocols import Validator
 from referencing import Registry, Resource
 
 from generator.k8s import schema_bundled as bundled
+from generator.k8s import schema_fast
 from generator.k8s.schema_crd import relaxed
 from generator.k8s.schema_problem import SchemaProblem, problems_of
 from generator.paths import schemas_dir
@@ -41,6 +45,17 @@ CRD_INDEX = "_index.json"
 
 # (minor or None for a vendored CRD, apiVersion, kind, strict)
 _Key = tuple[bundled.Minor | None, str, str, bool]
+
+# Objects of one kind checked before it gets a pre-check: compiling one costs about as much
+# as checking this many Deployments with jsonschema.
+FAST_AFTER = 64
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    validator: Validator
+    schema: Mapping[str, Any]
+    definitions: Mapping[str, Any] | None  # the `_definitions.json` its `$ref`s point at
 
 
 class UnknownKind(LookupError):
@@ -81,8 +96,11 @@ class SchemaRegistry:
     def __init__(self, crds: Traversable | None = None) -> None:
         self._crds = crds if crds is not None else schemas_dir() / "crds"
         self._lock = threading.RLock()
-        self._validators: dict[_Key, Validator | None] = {}
+        self._validators: dict[_Key, _Compiled | None] = {}
         self._definitions: dict[tuple[bundled.Minor, bool], Registry[Any]] = {}
+        self._definition_contents: dict[tuple[bundled.Minor, bool], Mapping[str, Any]] = {}
+        self._uses: dict[_Key, int] = {}
+        self._checks: dict[_Key, schema_fast.Check | None] = {}
         self._crd_index: Mapping[str, Mapping[str, str]] | None = None
 
     def validator(
@@ -90,13 +108,28 @@ class SchemaRegistry:
     ) -> Validator:
         """The compiled validator for a kind; raises UnknownKind, or InputError for a
         Kubernetes version outside `supported_versions()`."""
+        return self._found(api_version, kind, kubernetes_version, strict)[1].validator
+
+    def _found(
+        self, api_version: str, kind: str, kubernetes_version: str, strict: bool
+    ) -> tuple[_Key, _Compiled]:
         minor = bundled.pick_minor(kubernetes_version)
-        found = self._cached((minor, api_version, kind, strict))
-        if found is None:
-            found = self._cached((None, api_version, kind, strict))
-        if found is None:
-            raise UnknownKind(api_version, kind, kubernetes_version)
-        return found
+        for key in ((minor, api_version, kind, strict), (None, api_version, kind, strict)):
+            found = self._cached(key)
+            if found is not None:
+                return key, found
+        raise UnknownKind(api_version, kind, kubernetes_version)
+
+    def precheck(
+        self, api_version: str, kind: str, kubernetes_version: str, strict: bool = True
+    ) -> schema_fast.Check | None:
+        """The kind's compiled pre-check, compiled now if it is not yet (None when it cannot
+        be compiled); `problems` uses it once a kind is checked often."""
+        key, compiled = self._found(api_version, kind, kubernetes_version, strict)
+        with self._lock:
+            if key not in self._checks:
+                self._checks[key] = schema_fast.compile_check(compiled.schema, compiled.definitions)
+            return self._checks[key]
 
     def problems(
         self, obj: Mapping[str, Any], kubernetes_version: str, strict: bool = True
@@ -110,25 +143,41 @@ class SchemaRegistry:
         if not isinstance(api_version, str) or not isinstance(kind, str):
             bundled.pick_minor(kubernetes_version)
             raise UnknownKind(str(api_version or ""), str(kind or ""), kubernetes_version)
-        validator = self.validator(api_version, kind, kubernetes_version, strict)
-        found = [p for error in validator.iter_errors(obj) for p in problems_of(error)]
+        key, compiled = self._found(api_version, kind, kubernetes_version, strict)
+        check = self._check(key, compiled)
+        if check is not None and check(obj):
+            return []
+        found = [p for error in compiled.validator.iter_errors(obj) for p in problems_of(error)]
         return sorted(set(found), key=SchemaProblem.sort_key)
 
-    def _cached(self, key: _Key) -> Validator | None:
+    def _cached(self, key: _Key) -> _Compiled | None:
         with self._lock:
             if key not in self._validators:
                 self._validators[key] = self._compile(*key)
             return self._validators[key]
 
+    def _check(self, key: _Key, compiled: _Compiled) -> schema_fast.Check | None:
+        """The kind's pre-check once it has been used FAST_AFTER times, else None."""
+        with self._lock:
+            if key in self._checks:
+                return self._checks[key]
+            uses = self._uses[key] = self._uses.get(key, 0) + 1
+            if uses < FAST_AFTER:
+                return None
+            check = schema_fast.compile_check(compiled.schema, compiled.definitions)
+            self._checks[key] = check
+            return check
+
     def _compile(
         self, minor: bundled.Minor | None, api_version: str, kind: str, strict: bool
-    ) -> Validator | None:
+    ) -> _Compiled | None:
         if minor is None:
             name = self._index().get(api_version, {}).get(kind)
             if name is None:
                 return None
             schema = load_json(self._crds / name)
-            return Draft202012Validator(schema if strict else relaxed(schema))
+            schema = schema if strict else relaxed(schema)
+            return _Compiled(Draft202012Validator(schema), schema, None)
         file_name = bundled.schema_file_name(api_version, kind)
         resource = bundled.version_dir(minor, strict) / file_name if file_name else None
         if resource is None or not resource.is_file():
@@ -137,13 +186,16 @@ class SchemaRegistry:
         # Guards against name collisions: `apps.example.com/v1` also maps to `-apps-v1`.
         if not _matches_gvk(schema, api_version, kind):
             return None
-        return Draft202012Validator(schema, registry=self._definitions_for(minor, strict))
+        registry = self._definitions_for(minor, strict)
+        definitions = self._definition_contents[(minor, strict)]
+        return _Compiled(Draft202012Validator(schema, registry=registry), schema, definitions)
 
     def _definitions_for(self, minor: bundled.Minor, strict: bool) -> Registry[Any]:
         if (minor, strict) not in self._definitions:
             contents = load_json(bundled.version_dir(minor, strict) / "_definitions.json")
             resource = Resource.from_contents(contents)  # its $id: .../api/_definitions.json
             self._definitions[(minor, strict)] = resource @ Registry()
+            self._definition_contents[(minor, strict)] = contents
         return self._definitions[(minor, strict)]
 
     def _index(self) -> Mapping[str, Mapping[str, str]]:

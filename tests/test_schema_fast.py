@@ -1,0 +1,132 @@
+"""The compiled pre-check (generator.k8s.schema_fast) and jsonschema give the same verdict
+on every object of the golden trees, the rule examples and the real applications, and on
+each of them broken in several ways: a pre-check that passed an object jsonschema refuses
+would hide a finding."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from generator.k8s.schema import SchemaRegistry, UnknownKind
+
+ROOT = Path(__file__).resolve().parent.parent
+REALAPPS = ROOT.parent / "shared" / "realapps"
+CORPORA = [ROOT / "tests" / "golden", ROOT / "generator" / "rules" / "examples", REALAPPS]
+VERSIONS = ("1.25", "1.37")  # the oldest and the newest bundled
+
+
+def objects() -> list[tuple[str, dict[str, Any]]]:
+    found = []
+    for corpus in CORPORA:
+        for path in sorted(corpus.rglob("*.yaml")):
+            try:
+                documents = list(yaml.safe_load_all(path.read_text()))
+            except (yaml.YAMLError, UnicodeDecodeError):
+                continue  # the examples of unreadable YAML
+            for index, doc in enumerate(documents):
+                if isinstance(doc, dict) and isinstance(doc.get("kind"), str):
+                    found.append((f"{path.relative_to(corpus.parent)}#{index}", doc))
+    return found
+
+
+def leaves(node: Any, at: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from leaves(value, (*at, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from leaves(value, (*at, index))
+    else:
+        yield at
+
+
+def mappings(node: Any, at: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    if isinstance(node, dict):
+        yield at
+        for key, value in node.items():
+            yield from mappings(value, (*at, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from mappings(value, (*at, index))
+
+
+def at_path(obj: Any, path: tuple[Any, ...]) -> Any:
+    for step in path:
+        obj = obj[step]
+    return obj
+
+
+def broken(obj: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """`obj` with one leaf at a time made a list, a number, a string, a float, or a
+    boolean or null, and one mapping at a time given an unknown field (the first 12 of
+    each)."""
+    for path in list(leaves(obj))[:12]:
+        if len(path) < 1 or path[0] in ("apiVersion", "kind"):
+            continue
+        for value in (["x"], 7, "7", 1.5, True, None):
+            changed = copy.deepcopy(obj)
+            at_path(changed, path[:-1])[path[-1]] = value
+            yield changed
+    for path in list(mappings(obj))[:12]:
+        changed = copy.deepcopy(obj)
+        at_path(changed, path)["zzUnknown"] = 1
+        yield changed
+
+
+CASES = objects()
+
+
+def test_the_corpora_are_there():
+    assert REALAPPS.is_dir(), "../shared/realapps is beside the checkout in CI"
+    assert len(CASES) > 500
+
+
+@pytest.mark.parametrize(("version", "strict"), [(VERSIONS[0], False), (VERSIONS[1], True)])
+def test_precheck_agrees_with_jsonschema(version, strict):
+    registry = SchemaRegistry()
+    disagree = []
+    verdicts = {True: 0, False: 0}
+    for name, obj in CASES:
+        try:
+            check = registry.precheck(obj["apiVersion"], obj["kind"], version, strict)
+        except (UnknownKind, KeyError, TypeError):
+            continue
+        assert check is not None, f"{obj['apiVersion']} {obj['kind']} does not compile"
+        validator = registry.validator(obj["apiVersion"], obj["kind"], version, strict)
+        for candidate in (obj, *broken(obj)):
+            slow = not any(True for _ in validator.iter_errors(candidate))
+            fast = check(candidate)
+            verdicts[slow] += 1
+            if fast != slow:
+                disagree.append((name, fast, slow))
+    assert disagree == []
+    assert verdicts[True] > 500 and verdicts[False] > 5000
+
+
+def test_problems_are_jsonschemas_with_or_without_the_precheck():
+    """After FAST_AFTER objects of a kind, `problems` answers through the pre-check; the
+    problems of a broken object are still jsonschema's, whole."""
+    fresh = SchemaRegistry()
+    deployment = next(
+        obj
+        for _, obj in CASES
+        if obj["kind"] == "Deployment" and "spec" in obj and fresh.problems(obj, "1.31") == []
+    )
+    bad = copy.deepcopy(deployment)
+    bad["spec"]["replicas"] = "3"
+    bad["spec"]["zzUnknown"] = 1
+    before = [p.message for p in fresh.problems(bad, "1.31")]
+    warm = SchemaRegistry()
+    for _ in range(200):
+        assert warm.problems(deployment, "1.31") == []
+    assert [p.message for p in warm.problems(bad, "1.31")] == before
+    assert before == [
+        "spec.replicas: '3' is not of type 'integer'",
+        "spec.zzUnknown: unknown field 'zzUnknown'; remove it or check its spelling",
+    ]
