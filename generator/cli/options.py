@@ -87,5 +87,6 @@ SHARD_OPTION = click.option(
     "there (sha256 mod N, every environment of an app together); shard 1 also checks what "
     "is global (the catalog, promotion, _namespace folders, Argo CD projects and roots, "
     "files of no app). The N shards together report what one run does, each finding "
-    "once. With --changed, the shard's part of what the change touches.",
+    "once, but quota-exceeded on built overlays (no shard sums a whole namespace). With "
+    "--changed, the shard's part of what the change touches.",
 )

@@ -15,6 +15,7 @@ import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from generator.constants import APPS_DIR, BASE_DIR, NAMESPACE_DIR, OVERLAYS_DIR
 
@@ -53,6 +54,7 @@ def parse_shard(text: str) -> Shard:
     return Shard(index, count)
 
 
+@lru_cache(maxsize=1 << 16)  # asked once per path of the tree: a few per app
 def shard_of(app: str, count: int) -> int:
     """The shard (1 to `count`) an app's folders belong to."""
     return int(hashlib.sha256(app.encode("utf-8")).hexdigest(), 16) % count + 1
