@@ -7,6 +7,7 @@ an app moves no other app (changing N does). Each path is reported by exactly on
 an app's own files (`base/<app>/`, `overlays/<env>/<app>/`, `argocd/apps/<env>/<app>.yaml`)
 by the app's shard, whether or not the catalog still has the app; everything else, what is
 global (the catalog, the `_namespace` folders, projects, roots, any other file), by shard 1.
+Findings on built objects go with the folder that built them (validate.repository).
 """
 
 from __future__ import annotations
