@@ -2,9 +2,12 @@
 schemas and real pre-commit's own checks; the hooks trigger on exactly the catalog and the
 generated tree; every gitopsgen command line in them parses with the real CLI."""
 
+import itertools
 import json
+import math
 import re
 import shlex
+import string
 
 import pytest
 from jsonschema import Draft7Validator
@@ -123,13 +126,31 @@ def test_own_config_runs_the_hooks_others_get():
     assert [own[id_]["pass_filenames"] for id_ in HOOK_IDS] == [False, False]
 
 
+def job_environments(job):
+    """The job's `env` for each combination of its matrix, with `${{ matrix.X }}` and
+    `${{ strategy.job-total }}` as GitHub evaluates them (other expressions stay)."""
+    matrix = job.get("strategy", {}).get("matrix", {})
+    names = sorted(n for n, values in matrix.items() if isinstance(values, list))
+    for values in itertools.product(*(matrix[n] for n in names)):
+        known = {f"matrix.{n}": str(v) for n, v in zip(names, values, strict=True)}
+        known["strategy.job-total"] = str(math.prod(len(matrix[n]) for n in names))
+        yield {key: evaluated(str(value), known) for key, value in job.get("env", {}).items()}
+
+
+def evaluated(text, known):
+    return re.sub(r"\$\{\{\s*([^}]*?)\s*\}\}", lambda m: known.get(m.group(1), m.group(0)), text)
+
+
 def command_lines():
-    """Every gitopsgen invocation in the hooks, the config and the workflows."""
+    """Every gitopsgen invocation in the hooks, the config and the workflows (with the
+    variables of the job's `env` expanded, once per matrix combination)."""
     entries = [hook["entry"] for hook in load(HOOKS_FILE)]
     entries += [h["entry"] for r in load(CONFIG_FILE)["repos"] for h in r["hooks"]]
     for path in WORKFLOWS:
         for job in load(path)["jobs"].values():
-            entries += [step["run"] for step in job["steps"] if "run" in step]
+            runs = [step["run"] for step in job["steps"] if "run" in step]
+            for env in job_environments(job):
+                entries += [string.Template(run).safe_substitute(env) for run in runs]
     found = []
     for entry in entries:
         for line in entry.splitlines():
@@ -142,6 +163,8 @@ def command_lines():
 def test_every_gitopsgen_command_line_parses():
     lines = command_lines()
     assert {words[0] for words in lines} == {"generate", "validate", "diff"}
+    shards = [words[words.index("--shard") + 1] for words in lines if "--shard" in words]
+    assert sorted(set(shards)) == ["1/4", "2/4", "3/4", "4/4"]
     for words in lines:
         with main.make_context("gitopsgen", list(words)) as ctx:
             command = main.get_command(ctx, words[0])

@@ -11,6 +11,7 @@ from generator.api import Repository
 from generator.builds.cache import DEFAULT_LIMIT_MB, Cache, default_folder
 from generator.limits import from_environ
 from generator.report import FORMATS
+from generator.validate.shard import Shard, parse_shard
 
 CATALOG_OPTION = click.option(
     "--catalog",
@@ -68,3 +69,24 @@ def cache_of(cache_dir: Path | None, no_cache: bool, size_mb: int) -> Cache | No
     if no_cache:
         return None
     return Cache(cache_dir or default_folder(os.environ), size_mb)
+
+
+def _shard(_: click.Context, __: click.Parameter, value: str | None) -> Shard | None:
+    try:
+        return None if value is None else parse_shard(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+
+
+SHARD_OPTION = click.option(
+    "--shard",
+    default=None,
+    metavar="K/N",
+    callback=_shard,
+    help="Check shard K of N (for a CI matrix): the folders of the apps whose name hashes "
+    "there (sha256 mod N, every environment of an app together); shard 1 also checks what "
+    "is global (the catalog, promotion, _namespace folders, Argo CD projects and roots, "
+    "files of no app). The N shards together report what one run does, each finding "
+    "once, but quota-exceeded on built overlays (no shard sums a whole namespace). With "
+    "--changed, the shard's part of what the change touches.",
+)

@@ -18,6 +18,7 @@ from generator.cli.options import (
     NO_CACHE_OPTION,
     QUIET_OPTION,
     ROOT_OPTION,
+    SHARD_OPTION,
     cache_of,
     repository,
 )
@@ -25,6 +26,7 @@ from generator.cli.progress import progress_line
 from generator.cli.state import cli_state
 from generator.report import default_format, render
 from generator.validate.repository import validate
+from generator.validate.shard import Shard
 
 
 @click.command("validate")
@@ -43,6 +45,7 @@ from generator.validate.repository import validate
     metavar="REV",
     help="The git revision --changed compares with [default: HEAD]; implies --changed.",
 )
+@SHARD_OPTION
 @CACHE_DIR_OPTION
 @NO_CACHE_OPTION
 @CACHE_SIZE_OPTION
@@ -54,6 +57,7 @@ def validate_command(
     fmt: str | None,
     changed: bool,
     base: str | None,
+    shard: Shard | None,
     cache_dir: Path | None,
     no_cache: bool,
     cache_size: int,
@@ -64,13 +68,15 @@ def validate_command(
 
     Builds and findings are cached by the bytes they were computed from: an unchanged folder
     is not built again. Exit 0 when clean, 1 on error findings, 2 when the catalog cannot be
-    read (or --changed is used outside a git repository).
+    read, --shard is not K/N, or --changed is used outside a git repository.
     """
     repo = repository(root, catalog)
     since = ("HEAD" if changed else None) if base is None else base
     rules = cli_state().manifest_rules
     with progress_line(sys.stderr, quiet) as progress:
         builder = Builder(cache=cache_of(cache_dir, no_cache, cache_size), progress=progress)
-        result = validate(repo, rules=rules, changed_since=since, builder=builder).result
+        result = validate(
+            repo, rules=rules, changed_since=since, builder=builder, shard=shard
+        ).result
     click.echo(render(result, fmt or default_format(os.environ)), nl=False)
     return result.exit_code

@@ -52,7 +52,8 @@ STRAY_ARGOCD_OBJECT = Rule(
     "exactly the files the catalog generates (a brace list of paths in their directory "
     "`include`), so such a file is never synced, but it is one `include` edit away from it "
     "and hides in the folder reviewers trust. Remove it, or describe the app in the catalog. "
-    "Reported by every `validate`, `--changed` too.",
+    "Reported by every `validate`, `--changed` too (with `--shard`, once: by the shard its "
+    "path belongs to).",
 )
 
 TREE_RULES: tuple[Rule, ...] = (

@@ -19,6 +19,7 @@ from generator.rule import ManifestRule, RuleContext
 from generator.rules.argocd import ArgoContext, Built, applications_and_projects, check_argocd
 from generator.rules.tree import ARGOCD_KINDS, ArgoObjects
 from generator.validate.lint import read_manifests, run_rules
+from generator.validate.shard import Shard
 
 _BRACES = re.compile(r"\{([^{}]*)\}")
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")  # what Argo CD reads from a directory
@@ -101,7 +102,11 @@ def check_applications(
     built: Mapping[str, Built],
     schema_rules: Sequence[ManifestRule],
     only_paths: set[str] | None,
+    shard: Shard | None = None,
 ) -> tuple[list[Finding], list[ManifestRule]]:
+    """The Argo CD rules on the Applications (those whose source path is in `only_paths`,
+    when given) and the schema rules on them and the AppProjects; with a `shard`, on the
+    files that shard reports only (every project and Application is still looked up)."""
     applications, projects = applications_and_projects(manifests)
     by_path: dict[str, list[Manifest]] = {}
     for m in manifests:
@@ -111,6 +116,8 @@ def check_applications(
         source = get(app.obj, "spec", "source")
         if isinstance(source, Mapping) and "directory" in source:
             builds[str(source.get("path"))] = directory_build(root, source, by_path)
+    reported = [m for m in manifests if shard is None or shard.reports(m.path)]
+    applications = tuple(a for a in applications if shard is None or shard.reports(a.path))
     if only_paths is not None:
         applications = tuple(
             a for a in applications if str(get(a.obj, "spec", "source", "path")) in only_paths
@@ -127,7 +134,7 @@ def check_applications(
         key=lambda v: tuple(map(int, v.split("."))),
     )
     checked = [
-        m for m in manifests if only_paths is None or m in applications or m.kind == "AppProject"
+        m for m in reported if only_paths is None or m in applications or m.kind == "AppProject"
     ]
     schema_findings, in_force = run_rules(
         checked, RuleContext(kubernetes_version=newest), schema_rules

@@ -86,17 +86,23 @@ def check_environment(
     rules: Sequence[ManifestRule],
     files: Files,
     limits: Limits = MANIFESTS,
+    beside: Sequence[BuiltFolder] = (),
 ) -> tuple[list[Finding], list[ManifestRule]]:
     """Every rule in force for `env` over all its built objects at once (quota and network
-    rules need the whole namespace); findings mapped back to files on disk."""
-    manifests = [m for folder in folders for m in folder.manifests]
+    rules need the whole namespace); findings mapped back to files on disk. The objects of
+    the folders `beside` are read by the rules, but their own findings are not reported (a
+    `validate --shard` reads the `_namespace` whose findings another shard reports)."""
+    manifests = [m for folder in (*folders, *beside) for m in folder.manifests]
     findings, in_force = run_rules(manifests, context(catalog, env), rules)
     by_folder = {f.folder + BUILT: f for f in folders}
+    unreported = {f.folder + BUILT for f in beside}
     maps = {key: SourceMap(root, f.folder, files, limits) for key, f in by_folder.items()}
     indexes = {key: _index(f.manifests) for key, f in by_folder.items()}
     mapped: list[Finding] = []
     for finding in findings:
         key = finding.path
+        if key in unreported:
+            continue
         folder = by_folder.get(key)
         if folder is None:
             mapped.append(finding)

@@ -46,16 +46,21 @@ def environment_key(
     environment: str,
     folders: Sequence[tuple[str, str | None]],
     rules: Sequence[ManifestRule],
+    beside: Sequence[tuple[str, str | None]] = (),
 ) -> str | None:
     """The key of an environment's findings: the catalog key, the environment, the build
     key of each of its folders in order (None for a failed build: it may not fail again),
-    and the rule set; None when one is unknown."""
+    the same of the folders read beside them but not reported, and the rule set; None when
+    one is unknown."""
     rule_set = keys.rules_key(rules)
-    if catalog is None or rule_set is None or any(key is None for _, key in folders):
+    every = [*folders, *beside]
+    if catalog is None or rule_set is None or any(key is None for _, key in every):
         return None
     digest = keys.Digest("environment").add(catalog).add(environment).add(rule_set)
     for folder, key in folders:
         digest.add(folder).add(key or "")
+    for folder, key in beside:
+        digest.add("beside").add(folder).add(key or "")
     return digest.hexdigest()
 
 
@@ -66,15 +71,16 @@ def argocd_key(
     paths: Sequence[tuple[str, str | None]],
     rules: Sequence[ManifestRule],
     only: set[str] | None,
+    shard: str = "",
 ) -> str | None:
     """The key of the Argo CD findings: the catalog key, the bytes of every file that holds
     an Argo CD object, what each source path built (its build key; "" where it does not
-    exist; None for a failed build), what a directory source's folder lists, the rules and
-    the paths in scope."""
+    exist; None for a failed build), what a directory source's folder lists, the rules,
+    the paths in scope and the shard (`K/N`, "" for none)."""
     rule_set = keys.rules_key(rules)
     if catalog is None or rule_set is None or any(key is None for _, key in paths):
         return None
-    digest = keys.Digest("argocd").add(catalog).add(rule_set)
+    digest = keys.Digest("argocd").add(catalog).add(rule_set).add(shard)
     digest.add("\0".join(sorted(only)) if only is not None else "\0all")
     for path, key in paths:
         digest.add(path).add(key or "")

@@ -40,6 +40,7 @@ from generator.validate.argocd import (
     source_paths,
 )
 from generator.validate.built import BuiltFolder, check_environment, load_build
+from generator.validate.shard import Shard, owned_files, shard_pairs
 from generator.validate.sourcemap import Files
 from generator.writer import plan
 from generator.yamlio import load_located
@@ -82,12 +83,17 @@ def validate(
     rules: tuple[ManifestRule, ...] = MANIFEST_RULES,
     changed_since: str | None = None,
     builder: Builder | None = None,
+    shard: Shard | None = None,
 ) -> Validation:
     """Check the repository. `changed_since` (a git revision) limits the work to what the
     change since then touches (see generator.gitops.changes), and the promotion rules then check
-    only the versions that differ from it; `scope` names the pairs directly. `builder` builds
+    only the versions that differ from it; `scope` names the pairs directly. `shard` checks
+    one part of those (generator.validate.shard): its apps' folders, and in shard 1 what is
+    global, so the shards of one repository report each finding once. `builder` builds
     the folders (batched, and with its cache: what did not change since is not built or
     checked again)."""
+    shard = None if shard is None or shard.count == 1 else shard
+    reports = shard.reports if shard is not None else lambda _: True
     builder = builder or Builder()
     shown = repo.catalog_shown
     limits = repo.limits.manifests
@@ -103,37 +109,41 @@ def validate(
             lambda: rendered_findings(renderable, catalog),
         ),
     )
-    in_force: list[Rule] = list(CATALOG_RULES)
+    everywhere = shard is None or shard.owns(None)  # the catalog, and what else is global
+    in_force: list[Rule] = list(CATALOG_RULES) if everywhere else []
     if checked.catalog is None:  # what generate refuses: the tree is not worth building
-        return Validation(Result(tuple(checked.all), 1, tuple(in_force)), ())
+        found = tuple(checked.all) if everywhere else ()
+        return Validation(Result(found, int(everywhere), tuple(in_force)), ())
     catalog = checked.catalog
-    findings: list[Finding] = list(checked.findings)
-    if git.find_root(repo.root) is not None:  # promotion order needs the catalog's history
+    findings: list[Finding] = list(checked.findings) if everywhere else []
+    if everywhere and git.find_root(repo.root) is not None:  # promotion order needs history
         findings += promotion_findings(repo.catalog_path, catalog, doc, changed_since)
         in_force += PROMOTION_RULES
     tree = render(catalog)
     if changed_since is not None:
         scope = Scope(frozenset(changed_pairs(repo.root, shown, catalog, tree, changed_since)))
     todo, conflicts = plan(repo.root, tree)
-    findings += conflicts
+    findings += [f for f in conflicts if reports(f.path)]
     objects = hand_written_objects(repo.root, todo.foreign)
     if scope is None:
-        findings += tree_findings(
-            todo.writes, todo.deletes, todo.current, todo.foreign, shown, objects
-        )
+        drift = tree_findings(todo.writes, todo.deletes, todo.current, todo.foreign, shown, objects)
     else:
         touched = {folder_path(e, a) + "/" for e, a in scope.pairs}
         touched |= {f"{BASE_DIR}/{a}/" for _, a in scope.pairs if a}
         touched |= {f"{APPS_DIR}/{e}/{a or NAMESPACE_DIR}.yaml" for e, a in scope.pairs}
         writes = {p: b for p, b in todo.writes.items() if any(p.startswith(t) for t in touched)}
-        findings += tree_findings(writes, (), todo.current, (), shown, objects)
+        drift = tree_findings(writes, (), todo.current, (), shown, objects)
+    findings += [f for f in drift if reports(f.path)]
     in_force += TREE_RULES
 
-    pairs = folders_of(catalog, scope)
+    if shard is not None:
+        pairs = folders_of(catalog, Scope(shard_pairs(folders_of(catalog, scope), shard)))
+    else:
+        pairs = folders_of(catalog, scope)
     argo = argocd_manifests(repo.root, limits)
     wanted = [folder_path(e, a) for e, a in pairs]
     if scope is None:
-        applications = [m for m in argo if m.kind == "Application"]
+        applications = [m for m in argo if m.kind == "Application" and reports(m.path)]
         wanted += [p for p in source_paths(applications) if p not in wanted]
     existing = [p for p in wanted if (repo.root / p).is_dir()]
     done = builder.build(repo.root, [repo.root / p for p in existing])
@@ -143,18 +153,19 @@ def validate(
     loaded: dict[str, BuiltFolder] = {}  # built output read, by the checks that ran
     sources: Files = {}  # files read to place findings, shared by every environment
     for env in catalog.environments:
-        env_paths = [
-            folder_path(env.name, a)
-            for e, a in pairs
-            if e == env.name and folder_path(env.name, a) in builds
-        ]
-        if env_paths:
-            env_rules_in_scope = rules if _whole(catalog, env.name, pairs) else _partial(rules)
+        here = [(a, folder_path(env.name, a)) for e, a in pairs if e == env.name]
+        own = [p for a, p in here if p in builds and (shard is None or shard.owns(a))]
+        beside = [p for a, p in here if p in builds and p not in own]
+        if own:
+            # A sum over the namespace needs every app of it, in this run and this shard.
+            whole = shard is None and _whole(catalog, env.name, pairs)
+            env_rules_in_scope = rules if whole else _partial(rules)
             key = cached.environment_key(
                 catalog_key,
                 env.name,
-                [(p, build_keys[p] if builds[p].ok else None) for p in env_paths],
+                [(p, build_keys[p] if builds[p].ok else None) for p in own],
                 env_rules_in_scope,
+                [(p, build_keys[p] if builds[p].ok else None) for p in beside],
             )
             env_findings, env_rules = cached.checked(
                 builder.cache,
@@ -165,11 +176,12 @@ def validate(
                     repo.root,
                     catalog,
                     env,
-                    [builds[p] for p in env_paths],
+                    [builds[p] for p in own],
                     env_rules_in_scope,
                     sources,
                     loaded,
                     limits,
+                    [builds[p] for p in beside],
                 ),
             )
             findings += env_findings
@@ -184,18 +196,29 @@ def validate(
         [(p, build_keys[p] if builds[p].ok else None) if p in builds else (p, "") for p in wanted],
         schema_rules,
         only,
+        str(shard or ""),
     )
     argo_findings, argo_rules = cached.checked(
         builder.cache,
         argo_key,
         schema_rules,
         partial(
-            _check_argocd, repo, catalog, argo, builds, loaded, wanted, schema_rules, only, limits
+            _check_argocd,
+            repo,
+            catalog,
+            argo,
+            builds,
+            loaded,
+            wanted,
+            schema_rules,
+            only,
+            limits,
+            shard,
         ),
     )
     findings += argo_findings
     in_force += [*ARGOCD_RULES, *(r.rule for r in argo_rules)]
-    files = len(tree) + 1
+    files = (len(tree) if shard is None else owned_files(tree, shard)) + int(everywhere)
     return Validation(Result(tuple(findings), files, tuple(in_force)), tuple(existing))
 
 
@@ -208,10 +231,12 @@ def _check_environment(
     sources: Files,
     loaded: dict[str, BuiltFolder],
     limits: Limits,
+    beside: list[Build],
 ) -> cached.Checked:
     folders = [load_build(build, root, env.name, limits) for build in builds]
-    loaded.update({f.folder: f for f in folders})
-    return check_environment(root, catalog, env, folders, rules, sources, limits)
+    context = [load_build(build, root, env.name, limits) for build in beside]
+    loaded.update({f.folder: f for f in (*folders, *context)})
+    return check_environment(root, catalog, env, folders, rules, sources, limits, context)
 
 
 def _check_argocd(
@@ -224,11 +249,12 @@ def _check_argocd(
     schema_rules: list[ManifestRule],
     only: set[str] | None,
     limits: Limits,
+    shard: Shard | None,
 ) -> cached.Checked:
     built = {path: _built(build, loaded.get(path), limits) for path, build in builds.items()}
     for path in wanted:
         built.setdefault(path, Built((repo.root / path).is_dir()))
-    return check_applications(repo.root, catalog, argo, built, schema_rules, only)
+    return check_applications(repo.root, catalog, argo, built, schema_rules, only, shard)
 
 
 def _built(build: Build, folder: BuiltFolder | None, limits: Limits) -> Built:
@@ -240,7 +266,9 @@ def _built(build: Build, folder: BuiltFolder | None, limits: Limits) -> Built:
     return Built(True, tuple(m.obj for m in objects), build.error)
 
 
-# Rules whose verdict sums over every app of a namespace: only in force when all are built.
+# Rules whose verdict sums over every app of a namespace: only in force when all are built,
+# so never in a shard (its finding sits on the _namespace's ResourceQuota, shard 1's, while
+# the apps are spread over the shards; the catalog's preflight still sums what it renders).
 NAMESPACE_SUMS = ("quota-exceeded",)
 
 
