@@ -123,14 +123,24 @@ def load_catalog(
 
 
 def catalog_from_text(
-    text: str, shown: str, root: Path | None = None, limits: Limits = CATALOG
+    text: str,
+    shown: str,
+    root: Path | None = None,
+    limits: Limits = CATALOG,
+    preflight: bool = True,
 ) -> Catalog:
     """The catalog model from a catalog's text (e.g. read from git); raises InputError or
-    FindingsError, positions named after `shown`."""
-    checked = checked_catalog(load_located(text, shown, limits), root)
+    FindingsError, positions named after `shown`. Without `preflight` the manifest rules do
+    not run on what it renders (a catalog at an older revision, only rendered to compare)."""
+    rendered_check = None if preflight else _no_findings
+    checked = checked_catalog(load_located(text, shown, limits), root, rendered_check)
     if checked.catalog is None:
         raise FindingsError(checked.all)
     return checked.catalog
+
+
+def _no_findings(doc: Located, catalog: Catalog) -> list[Finding]:
+    return []
 
 
 @dataclass(frozen=True)

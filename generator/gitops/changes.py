@@ -56,7 +56,9 @@ def _tree_at(root: Path, top: Path, base: str, catalog_shown: str) -> Tree | Non
     if data is None:
         return None
     try:
-        return render(catalog_from_text(decode(data, catalog_shown), catalog_shown))
+        return render(
+            catalog_from_text(decode(data, catalog_shown), catalog_shown, preflight=False)
+        )
     except GitopsgenError:
         return None
 
