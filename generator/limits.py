@@ -32,7 +32,7 @@ CATALOG = Limits(
     documents=1,
     depth=100,
     alias_nodes=100_000,
-    keys=25_000,
+    keys=250_000,
     line_length=1 * MIB,
 )
 MANIFESTS = Limits(

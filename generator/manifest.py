@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from generator.finding import Position, Resource
@@ -27,7 +28,8 @@ def get(obj: object, *keys: str | int) -> Any:
 
 @dataclass(frozen=True)
 class Manifest:
-    """One YAML document: `obj` is plain data; `positions` maps node paths to (line, column)."""
+    """One YAML document: `obj` is plain data; `positions` maps node paths to (line, column).
+    `obj` is not changed once read: its kind, apiVersion, name and namespace are read once."""
 
     path: str
     obj: Mapping[str, Any]
@@ -42,23 +44,23 @@ class Manifest:
                 return Position(self.path, found[0], found[1])
         return Position(self.path, 1, 1)
 
-    @property
+    @cached_property
     def kind(self) -> str:
         value = self.obj.get("kind")
         return value if isinstance(value, str) else ""
 
-    @property
+    @cached_property
     def api_version(self) -> str:
         value = self.obj.get("apiVersion")
         return value if isinstance(value, str) else ""
 
-    @property
+    @cached_property
     def name(self) -> str:
         meta = self.obj.get("metadata")
         value = meta.get("name") if isinstance(meta, Mapping) else None
         return value if isinstance(value, str) else ""
 
-    @property
+    @cached_property
     def namespace(self) -> str | None:
         meta = self.obj.get("metadata")
         value = meta.get("namespace") if isinstance(meta, Mapping) else None

@@ -110,9 +110,9 @@ CATALOG_CASES = {
         edit("defaults:\n", "defaults:\n  x-lol:\n" + list_bomb(9, 12, "    ")),
         f"catalog.yaml:115:27: error: {ALIAS_LIMIT}",
     ),
-    "200000-keys": Case(
-        EXAMPLE + "x-keys:\n" + "".join(f"  k{i}: v\n" for i in range(200_000)),
-        "catalog.yaml:24963:3: error: more than 25000 keys and list items in one document; "
+    "260000-keys": Case(
+        EXAMPLE + "x-keys:\n" + "".join(f"  k{i}: v\n" for i in range(260_000)),
+        "catalog.yaml:249963:3: error: more than 250000 keys and list items in one document; "
         "split it into several documents or files, or raise GITOPSGEN_MAX_KEYS",
     ),
     "dev-zero": Case(

@@ -247,10 +247,12 @@ def env_findings(
     for obj in guardrails(env, catalog):
         manifests.append(_numbered(obj, source, start))
         start += len(manifests[-1].positions)
-    index = {
-        (m.path, line): (m, node) for m in manifests for node, (line, _) in m.positions.items()
-    }
     findings, _ = run_rules(manifests, context(catalog, env), rules)
+    index = (  # the node on each numbered line: only when there is a finding to place
+        {(m.path, line): (m, node) for m in manifests for node, (line, _) in m.positions.items()}
+        if findings
+        else {}
+    )
     placed = []
     for finding in findings:
         of = owners.get(finding.path)
