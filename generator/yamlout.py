@@ -35,8 +35,29 @@ _Dumper.add_implicit_resolver(
 )
 
 
+# The text of documents dumped before, by their repr (which tells apart what YAML writes
+# differently: 1 and '1', a tuple and a list, key order): `validate --changed` renders the
+# tree at the base revision and now, and the documents of the apps that did not change are
+# dumped once. Bounded; the output does not depend on what it holds.
+_DUMPED: dict[str, str] = {}
+_DUMPED_MAX = 100_000
+
+
 def dump(document: Any, sort_keys: bool = False) -> str:
     """`document` as block YAML; keys in the order built unless `sort_keys`."""
+    if sort_keys:
+        return _dump(document, sort_keys)
+    key = repr(document)
+    text = _DUMPED.get(key)
+    if text is None:
+        text = _dump(document, sort_keys)
+        if len(_DUMPED) >= _DUMPED_MAX:
+            _DUMPED.clear()
+        _DUMPED[key] = text
+    return text
+
+
+def _dump(document: Any, sort_keys: bool) -> str:
     text: str = yaml.dump(
         document,
         Dumper=_Dumper,
