@@ -28,7 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from benchmarks.measure import Run, measure
-from benchmarks.synthetic import catalog
+from benchmarks.synthetic import catalog, keys
+from generator.limits import CATALOG
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -65,6 +66,8 @@ class Size:
     edited: int = 0  # files the edit's generate wrote
     naive_built: int = 0  # folders the naive pipeline built (a sample, or all)
     load: tuple[float, float] = (0.0, 0.0)  # the 1-minute load average before and after
+    keys: int = 0  # keys and list items of the catalog
+    max_keys: int | None = None  # GITOPSGEN_MAX_KEYS when the default is too low for it
 
     def seconds(self, row: str) -> float:
         """Wall seconds; the naive pipeline's extrapolated to every folder."""
@@ -115,6 +118,17 @@ def wrote(run: Run) -> int:
     return int(found[1]) + int(found[2])
 
 
+def environment(tmp: Path, catalog_keys: int) -> dict[str, str]:
+    """The commands' environment: this checkout's code, a cache folder of the run's own,
+    and the catalog's limit of keys raised (to the manifests' 100,000) only when the
+    catalog needs it."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "XDG_CACHE_HOME": str(tmp / "xdg")}
+    env.pop("GITOPSGEN_MAX_KEYS", None)
+    if catalog_keys > CATALOG.keys:
+        env["GITOPSGEN_MAX_KEYS"] = str(max(100_000, 2 * catalog_keys))
+    return env
+
+
 def bench_size(apps: int, tmp: Path, repeat: int, big_repeat: int) -> tuple[Size, Path, Path]:
     """The rows at `apps` apps; also the repository and the pristine warm cache."""
     size = Size(apps)
@@ -124,8 +138,11 @@ def bench_size(apps: int, tmp: Path, repeat: int, big_repeat: int) -> tuple[Size
     git(root, "config", "user.email", "bench@example.com")
     git(root, "config", "user.name", "bench")
     git(root, "config", "commit.gpgsign", "false")
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "XDG_CACHE_HOME": str(tmp / "xdg")}
-    (root / "catalog.yaml").write_text(catalog(apps))
+    text = catalog(apps)
+    (root / "catalog.yaml").write_text(text)
+    size.keys = keys(text)
+    env = environment(tmp, size.keys)
+    size.max_keys = int(env["GITOPSGEN_MAX_KEYS"]) if "GITOPSGEN_MAX_KEYS" in env else None
 
     def run(*args: str) -> Run:
         return measure([GITOPSGEN, *args], root, env)
@@ -216,10 +233,11 @@ def profile_text(stats_file: Path, title: str, wall: float, top: int = 25) -> st
 def profiles(apps: int, tmp: Path, root: Path, pristine: Path, folder: Path) -> list[Path]:
     """cProfile summaries of generate (from scratch, no-op) and validate --changed with the
     warm cache, at `apps` apps, into `folder`."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "XDG_CACHE_HOME": str(tmp / "xdg")}
     fresh = tmp / f"profile-{apps}"
     fresh.mkdir()
-    (fresh / "catalog.yaml").write_text(catalog(apps))
+    text = catalog(apps)
+    (fresh / "catalog.yaml").write_text(text)
+    env = environment(tmp, keys(text))
     copy = tmp / f"profile-cache-{apps}"
     shutil.copytree(pristine, copy)
     jobs = [

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from benchmarks.scale import NAIVE_SAMPLE, OURS, Size, labels
+from generator.limits import CATALOG
 
 HEADING = "## Scale: 100 and 1,000 apps"
 GROWTH_BOUND = 12.0  # 10x the apps may take at most this many times as long
@@ -37,6 +38,13 @@ def size_table(size: Size) -> list[str]:
         f"average (1 minute) was {size.load[0]:.1f} before these rows and {size.load[1]:.1f} "
         "after: wall times above CPU times are mostly other processes' (or the disk's).",
     ]
+    if size.max_keys is not None:
+        notes += [
+            "",
+            f"The catalog has {size.keys:,} keys and list items, more than the default limit "
+            f"of {CATALOG.keys:,} (README, Input limits), which refuses it: every command ran "
+            f"with `GITOPSGEN_MAX_KEYS={size.max_keys}`.",
+        ]
     if size.naive_built < size.folders:
         run = size.runs["naive"]
         notes += [

@@ -24,6 +24,8 @@ import hashlib
 from dataclasses import dataclass
 from math import ceil
 
+import yaml
+
 TEAMS = (
     "storefront",
     "payments",
@@ -378,3 +380,17 @@ def catalog(apps: int, bumped: int | None = None) -> str:
         prod_quota=quota(totals["prod"]),
     )
     return head + "\n".join(text for text, _ in entries)
+
+
+def keys(text: str) -> int:
+    """Mapping keys plus list items in the catalog: what GITOPSGEN_MAX_KEYS limits."""
+
+    def count(node: yaml.Node) -> int:
+        if isinstance(node, yaml.MappingNode):
+            return len(node.value) + sum(count(v) for _, v in node.value)
+        if isinstance(node, yaml.SequenceNode):
+            return len(node.value) + sum(count(v) for v in node.value)
+        return 0
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return count(yaml.compose(text, Loader=loader))
