@@ -393,4 +393,5 @@ def keys(text: str) -> int:
         return 0
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return count(yaml.compose(text, Loader=loader))
+    node = yaml.compose(text, Loader=loader)
+    return 0 if node is None else count(node)
