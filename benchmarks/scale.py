@@ -69,10 +69,6 @@ class Size:
     keys: int = 0  # keys and list items of the catalog
     max_keys: int | None = None  # GITOPSGEN_MAX_KEYS when the default is too low for it
 
-    def files_read(self, row: str) -> int:
-        """The files a validate row read (its JSON summary): --changed reads far fewer."""
-        return int(json.loads(self.runs[row].stdout)["summary"]["files"])
-
     def seconds(self, row: str) -> float:
         """Wall seconds; the naive pipeline's extrapolated to every folder."""
         return self.runs[row].wall * self._scale(row)

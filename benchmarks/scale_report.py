@@ -34,9 +34,7 @@ def size_table(size: Size) -> list[str]:
     notes = [
         "",
         f"The edit's `generate` wrote {size.edited} file{'' if size.edited == 1 else 's'}. "
-        "Every validate found nothing (exit 0, an empty finding list); the full validate "
-        f"read {size.files_read('nocache'):,} files, `--changed` "
-        f"{size.files_read('changed-warm'):,}. The machine's load "
+        "Every validate found nothing (exit 0, an empty finding list). The machine's load "
         f"average (1 minute) was {size.load[0]:.1f} before these rows and {size.load[1]:.1f} "
         "after: wall times above CPU times are mostly other processes' (or the disk's).",
     ]
