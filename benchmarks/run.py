@@ -14,7 +14,12 @@ Run: .venv/bin/python benchmarks/run.py [--write docs/benchmarks.md] [--only ROW
    validate;
 6. `batch-sizes`: the builds of that catalog's folders per aggregate size (its own table);
 7. `scaling`: lint of one file of 20,000 documents against one of 2,000 (benchmarks/
-   manifests.py): linear is 10x, and the run fails above 12x (its own table).
+   manifests.py): linear is 10x, and the run fails above 12x (its own table);
+8. `scale` (only when named: it takes about half an hour): every command at `--apps 100 1000`
+   apps as a process of its own, with peak memory, against the naive pipeline and the floor
+   (Kustomize alone), and the targets met or missed (benchmarks/scale.py, its own section);
+   cProfile summaries of generate and validate --changed at the largest size go to
+   `--profiles` (benchmarks/profiles/). `--big-repeat` runs of the long rows (default 1).
 
 `--only` runs the rows named; with `--write` the report keeps the other rows already in the
 file.
@@ -24,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import platform
 import statistics
 import subprocess
@@ -40,6 +46,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.manifests import documents  # noqa: E402
+from benchmarks.scale import run_sizes  # noqa: E402
+from benchmarks.scale_report import HEADING as SCALE_HEADING  # noqa: E402
+from benchmarks.scale_report import section as scale_lines  # noqa: E402
 from generator import kustomize  # noqa: E402
 from generator.api import Repository, generate  # noqa: E402
 from generator.builds.batch import DEFAULT_BATCH, Builder  # noqa: E402
@@ -268,7 +277,15 @@ def main() -> None:
     parser.add_argument("--write", type=Path, help="write the Markdown report here")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument(
-        "--only", nargs="+", choices=[*ROWS, "batch-sizes", "scaling"], help="run only these rows"
+        "--only",
+        nargs="+",
+        choices=[*ROWS, "batch-sizes", "scaling", "scale"],
+        help="run only these rows",
+    )
+    parser.add_argument("--apps", nargs="+", type=int, default=[100, 1000], help="scale: sizes")
+    parser.add_argument("--big-repeat", type=int, default=1, help="scale: runs of long rows")
+    parser.add_argument(
+        "--profiles", type=Path, default=ROOT / "benchmarks" / "profiles", help="scale: where"
     )
     args = parser.parse_args()
     only = set(args.only or [*ROWS, "batch-sizes", "scaling"])
@@ -277,15 +294,21 @@ def main() -> None:
     folders = 0
     if "schemas" in only:
         rows.append(bench_schemas(args.repeat))
-    with tempfile.TemporaryDirectory() as tmp:
-        root = big_repository(Path(tmp))
-        repo = Repository.at(root)
-        benches = {"parallel": bench_parallel, "batched": bench_batched, "cache": bench_cache}
-        rows += [bench(repo, args.repeat) for name, bench in benches.items() if name in only]
-        if "changed" in only:
-            rows.append(bench_changed(repo, args.repeat))
-        if "batch-sizes" in only:
-            sizes, folders = bench_batch_sizes(root, args.repeat)
+    benches = {"parallel": bench_parallel, "batched": bench_batched, "cache": bench_cache}
+    if only & {*benches, "changed", "batch-sizes"}:
+        with tempfile.TemporaryDirectory() as tmp:
+            root = big_repository(Path(tmp))
+            repo = Repository.at(root)
+            rows += [bench(repo, args.repeat) for name, bench in benches.items() if name in only]
+            if "changed" in only:
+                rows.append(bench_changed(repo, args.repeat))
+            if "batch-sizes" in only:
+                sizes, folders = bench_batch_sizes(root, args.repeat)
+    scale: list[str] = []
+    if "scale" in only:
+        with tempfile.TemporaryDirectory(prefix="gitopsgen-scale-") as tmp:
+            done = run_sizes(args.apps, args.repeat, args.big_repeat, args.profiles, Path(tmp))
+        scale = scale_lines(done, os.cpu_count() or 2, args.repeat)
     old = args.write.read_text() if args.write and args.write.is_file() else ""
     body = merged(old, table(rows)) if args.only else table(rows)
     lines = [
@@ -331,6 +354,7 @@ def main() -> None:
         lines += ["", *scaling]
     else:
         lines += section(old, SCALING)
+    lines += ["", *scale] if scale else section(old, SCALE_HEADING)
     report = "\n".join(lines) + "\n"
     print(report, end="")
     if args.write:

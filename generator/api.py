@@ -110,4 +110,4 @@ def promote(repo: Repository, request: PromoteRequest, branch: str | None = None
 def diff(repo: Repository, base: str) -> RenderedDiff:
     """What the change from git revision `base` to the working tree does to the objects
     Kustomize renders for each affected overlay, built on both sides; changes nothing."""
-    return rendered_diff(repo.root, load(repo), repo.catalog_path, base)
+    return rendered_diff(repo.root, load(repo), repo.catalog_path, base, repo.limits.catalog)

@@ -19,6 +19,7 @@ from generator.constants import APPS_DIR, BASE_DIR, NAMESPACE_DIR, OVERLAYS_DIR,
 from generator.errors import GitopsgenError, UsageError
 from generator.finding import Position
 from generator.gitops import git
+from generator.limits import CATALOG, Limits
 from generator.render import render
 from generator.render.tree import Tree
 from generator.textfile import decode
@@ -49,23 +50,29 @@ def pairs_of_path(path: str, catalog: Catalog) -> set[Pair]:
     return {(e, a) for e, a in found if a is None or a in apps}
 
 
-def _tree_at(root: Path, top: Path, base: str, catalog_shown: str) -> Tree | None:
+def _tree_at(root: Path, top: Path, base: str, catalog_shown: str, limits: Limits) -> Tree | None:
     """The tree the catalog at `base` renders, or None when it cannot be rendered."""
     rel = (root / catalog_shown).resolve().relative_to(top).as_posix()
     data = git.show(top, base, rel)
     if data is None:
         return None
     try:
-        return render(
-            catalog_from_text(decode(data, catalog_shown), catalog_shown, preflight=False)
-        )
+        text = decode(data, catalog_shown)
+        return render(catalog_from_text(text, catalog_shown, limits=limits, preflight=False))
     except GitopsgenError:
         return None
 
 
 def changed_pairs(
-    root: Path, catalog_shown: str, catalog: Catalog, tree: Tree, base: str
+    root: Path,
+    catalog_shown: str,
+    catalog: Catalog,
+    tree: Tree,
+    base: str,
+    limits: Limits = CATALOG,
 ) -> set[Pair]:
+    """The pairs the change since `base` touches; the catalog at `base` is read within
+    `limits` (the working catalog's)."""
     top = git.find_root(root)
     if top is None:
         raise UsageError(
@@ -81,7 +88,7 @@ def changed_pairs(
     for path in local:
         pairs |= pairs_of_path(path, catalog)
     if catalog_shown in local:
-        old = _tree_at(root, top.resolve(), base, catalog_shown)
+        old = _tree_at(root, top.resolve(), base, catalog_shown, limits)
         differing = _differing(old, tree)
         pairs |= (
             {p for path in differing for p in pairs_of_path(path, catalog)}

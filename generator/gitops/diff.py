@@ -31,6 +31,7 @@ from generator.gitops.diff_scope import (
     touched,
 )
 from generator.kustomize import Build
+from generator.limits import CATALOG, Limits
 from generator.render import render
 
 WORKING = "working tree"
@@ -71,12 +72,13 @@ def _catalog_folders(
     catalog_at: str | None,
     existing: set[Folder],
     working: set[Folder],
+    limits: Limits,
 ) -> set[Folder]:
     """Folders whose generated files differ between the catalog at `commit` and now; a
     catalog missing or invalid at `commit` affects every folder of the working side."""
     text = git.show(root, commit, catalog_at) if catalog_at else None
     try:
-        old = catalog_from_text(text.decode("utf-8"), catalog.path) if text else None
+        old = catalog_from_text(text.decode("utf-8"), catalog.path, limits=limits) if text else None
     except (GitopsgenError, UnicodeDecodeError):
         old = None
     if old is None:
@@ -90,7 +92,9 @@ def _relative_to(path: str, prefix: str) -> str | None:
     return path[len(prefix) + 1 :] if path.startswith(prefix + "/") else None
 
 
-def rendered_diff(root: Path, catalog: Catalog, catalog_file: Path, base: str) -> RenderedDiff:
+def rendered_diff(
+    root: Path, catalog: Catalog, catalog_file: Path, base: str, limits: Limits = CATALOG
+) -> RenderedDiff:
     """Build every overlay folder the change from `base` to the working tree affects, on
     both sides, and compare the objects; `catalog` is the working catalog (its promotion
     order orders the report). Raises UsageError for a bad revision or outside git."""
@@ -110,7 +114,9 @@ def rendered_diff(root: Path, catalog: Catalog, catalog_file: Path, base: str) -
     existing = old_folders | new_folders
     affected = touched(changed, existing)
     if catalog_at in changed_at_top:
-        affected |= _catalog_folders(root, commit, catalog, catalog_at, existing, new_folders)
+        affected |= _catalog_folders(
+            root, commit, catalog, catalog_at, existing, new_folders, limits
+        )
     ordered = report_order(affected, [env.name for env in catalog.environments])
     olds = [f for f in ordered if f in old_folders]
     news = [f for f in ordered if f in new_folders]

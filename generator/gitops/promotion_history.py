@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.gitops import git
+from generator.limits import CATALOG, Limits
 from generator.yamlio import load_plain
 
 Key = tuple[str, str]  # (app, environment)
@@ -50,14 +51,14 @@ def running_versions(data: Any) -> dict[Key, str]:
     return found
 
 
-def _versions(content: bytes | None) -> dict[Key, str] | None:
+def _versions(content: bytes | None, limits: Limits) -> dict[Key, str] | None:
     if content is None:
         return None
     try:
         text = content.decode("utf-8")
     except UnicodeDecodeError:
         return None
-    data = load_plain(text)
+    data = load_plain(text, limits)
     if not isinstance(data, dict) or not isinstance(data.get("apps"), dict):
         return None
     return running_versions(data)
@@ -71,16 +72,17 @@ def _repository(catalog_path: Path) -> tuple[Path, str] | None:
     return top, git.relative(top, catalog_path)
 
 
-def read_history(catalog_path: Path, rev: str = "HEAD") -> History:
-    """The versions of every commit reachable from `rev` that changed the catalog; NO_HISTORY
-    outside a git work tree or when no such commit exists."""
+def read_history(catalog_path: Path, rev: str = "HEAD", limits: Limits = CATALOG) -> History:
+    """The versions of every commit reachable from `rev` that changed the catalog, each read
+    within `limits` (the working catalog's); NO_HISTORY outside a git work tree or when no
+    such commit exists."""
     where = _repository(catalog_path)
     if where is None:
         return NO_HISTORY
     revisions = [
         (r.commit, versions)
         for r in git.history(*where, rev)
-        if (versions := _versions(r.content)) is not None
+        if (versions := _versions(r.content, limits)) is not None
     ]
     if not revisions:
         return NO_HISTORY
@@ -92,11 +94,11 @@ def read_history(catalog_path: Path, rev: str = "HEAD") -> History:
     return History({key: frozenset(found) for key, found in ran.items()}, oldest, oldest_commit[:7])
 
 
-def versions_at(catalog_path: Path, rev: str) -> dict[Key, str]:
+def versions_at(catalog_path: Path, rev: str, limits: Limits = CATALOG) -> dict[Key, str]:
     """The versions the catalog enables at `rev`; empty when it is absent or unreadable there
     (or outside a git work tree)."""
     where = _repository(catalog_path)
     if where is None:
         return {}
     top, path = where
-    return _versions(git.show(top, rev, path)) or {}
+    return _versions(git.show(top, rev, path), limits) or {}

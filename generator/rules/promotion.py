@@ -14,6 +14,7 @@ from generator.catalog.model import App, Catalog, Deployment, Environment
 from generator.finding import Finding, Severity
 from generator.gitops.promotion_history import History, Key, read_history, versions_at
 from generator.k8s.imageref import split_version
+from generator.limits import CATALOG, Limits
 from generator.rule import Rule
 from generator.yamlio import Located
 
@@ -140,14 +141,19 @@ def _ran_in_source(app: App, source: Environment, target: Deployment, history: H
 
 
 def promotion_findings(
-    catalog_path: Path, catalog: Catalog, doc: Located, base: str | None = None
+    catalog_path: Path,
+    catalog: Catalog,
+    doc: Located,
+    base: str | None = None,
+    limits: Limits = CATALOG,
 ) -> list[Finding]:
-    """Read the history of the catalog at `catalog_path` (from `base`, else HEAD) and check
-    the working catalog; with `base`, only what changed against the base's catalog."""
-    history = read_history(catalog_path, base or "HEAD")
+    """Read the history of the catalog at `catalog_path` (from `base`, else HEAD), each
+    revision within `limits`, and check the working catalog; with `base`, only what changed
+    against the base's catalog."""
+    history = read_history(catalog_path, base or "HEAD", limits)
     if base is None:
         return check_promotion(catalog, doc, history)
-    before = versions_at(catalog_path, base)
+    before = versions_at(catalog_path, base, limits)
     now = {
         (app.name, d.environment): d.version
         for app in catalog.apps

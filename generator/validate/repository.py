@@ -117,11 +117,16 @@ def validate(
     catalog = checked.catalog
     findings: list[Finding] = list(checked.findings) if everywhere else []
     if everywhere and git.find_root(repo.root) is not None:  # promotion order needs history
-        findings += promotion_findings(repo.catalog_path, catalog, doc, changed_since)
+        findings += promotion_findings(
+            repo.catalog_path, catalog, doc, changed_since, repo.limits.catalog
+        )
         in_force += PROMOTION_RULES
     tree = render(catalog)
     if changed_since is not None:
-        scope = Scope(frozenset(changed_pairs(repo.root, shown, catalog, tree, changed_since)))
+        in_scope = changed_pairs(
+            repo.root, shown, catalog, tree, changed_since, repo.limits.catalog
+        )
+        scope = Scope(frozenset(in_scope))
     todo, conflicts = plan(repo.root, tree)
     findings += [f for f in conflicts if reports(f.path)]
     objects = hand_written_objects(repo.root, todo.foreign)
