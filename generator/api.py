@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.builds.cache import Cache
 from generator.catalog.load import catalog_from_text, load_catalog, read_text
 from generator.catalog.model import Catalog
 from generator.constants import CATALOG_FILE
@@ -17,6 +18,7 @@ from generator.gitops.promote_plan import PromoteRequest
 from generator.limits import DEFAULTS, InputLimits
 from generator.render import render
 from generator.render.tree import Tree
+from generator.validate.clean import CleanMemo
 from generator.writer import Plan, apply, exclusive, interrupted, pending, plan
 
 
@@ -65,8 +67,11 @@ def load(repo: Repository) -> Catalog:
     return load_catalog(repo.catalog_path, repo.catalog_shown, repo.root, repo.limits.catalog)
 
 
-def _rendered(repo: Repository, text: str) -> tuple[Catalog, Tree]:
-    catalog = catalog_from_text(text, repo.catalog_shown, repo.root, repo.limits.catalog)
+def _rendered(repo: Repository, text: str, cache: Cache | None) -> tuple[Catalog, Tree]:
+    clean = CleanMemo(cache) if cache is not None else None
+    catalog = catalog_from_text(
+        text, repo.catalog_shown, repo.root, repo.limits.catalog, clean=clean
+    )
     return catalog, render(catalog)
 
 
@@ -77,13 +82,15 @@ def _plan(repo: Repository, tree: Tree) -> Plan:
     return todo
 
 
-def generate(repo: Repository, write: bool = True) -> Generated:
+def generate(repo: Repository, write: bool = True, cache: Cache | None = None) -> Generated:
     """Render everything in memory, then (if `write`) write what changed and remove what the
     catalog no longer produces, all in one transaction under the repository's lock. An
     invalid catalog raises before anything is written, a failed write leaves every file as
-    it was (WriteError), and a run that was interrupted is finished first."""
+    it was (WriteError), and a run that was interrupted is finished first. With `cache`,
+    environments whose rendered objects passed the manifest rules before are not checked
+    again (generator.validate.clean)."""
     text = read_text(repo.catalog_path, repo.catalog_shown, repo.limits.catalog)
-    catalog, tree = _rendered(repo, text)
+    catalog, tree = _rendered(repo, text, cache)
     todo = _plan(repo, tree)
     if not write or not pending(repo.root, todo):
         return Generated(catalog, tree, todo, False, interrupted(repo.root))
@@ -92,7 +99,7 @@ def generate(repo: Repository, write: bool = True) -> Generated:
         # (a promote) or the tree: read both again.
         now = read_text(repo.catalog_path, repo.catalog_shown, repo.limits.catalog)
         if now != text:
-            catalog, tree = _rendered(repo, now)
+            catalog, tree = _rendered(repo, now, cache)
         todo = _plan(repo, tree)
         if todo.drift or todo.leftovers:
             apply(repo.root, todo, "gitopsgen generate")

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator import textfile
 from generator.catalog import (
@@ -34,6 +36,9 @@ from generator.errors import FindingsError
 from generator.finding import Finding, Position, has_errors, sorted_findings
 from generator.limits import CATALOG, Limits
 from generator.yamlio import Located, load_located
+
+if TYPE_CHECKING:  # the preflight sits above the loader (see rendered_findings)
+    from generator.validate.clean import CleanMemo
 
 CHECKS: tuple[checks.Check, ...] = (
     checks.check_names,
@@ -128,11 +133,13 @@ def catalog_from_text(
     root: Path | None = None,
     limits: Limits = CATALOG,
     preflight: bool = True,
+    clean: CleanMemo | None = None,
 ) -> Catalog:
     """The catalog model from a catalog's text (e.g. read from git); raises InputError or
     FindingsError, positions named after `shown`. Without `preflight` the manifest rules do
-    not run on what it renders (a catalog at an older revision, only rendered to compare)."""
-    rendered_check = None if preflight else _no_findings
+    not run on what it renders (a catalog at an older revision, only rendered to compare);
+    `clean` remembers the environments that passed them."""
+    rendered_check = partial(rendered_findings, clean=clean) if preflight else _no_findings
     checked = checked_catalog(load_located(text, shown, limits), root, rendered_check)
     if checked.catalog is None:
         raise FindingsError(checked.all)
@@ -182,9 +189,11 @@ def checked_catalog(
     return Checked(found, rendered, None if has_errors(found + rendered) else catalog)
 
 
-def rendered_findings(doc: Located, catalog: Catalog) -> list[Finding]:
+def rendered_findings(
+    doc: Located, catalog: Catalog, clean: CleanMemo | None = None
+) -> list[Finding]:
     """The manifest rules' findings on what the catalog renders (validate/preflight.py)."""
     # The rules sit above the loader: import them when the check runs.
     from generator.validate.preflight import preflight_findings
 
-    return sorted_findings(preflight_findings(doc, catalog))
+    return sorted_findings(preflight_findings(doc, catalog, clean=clean))

@@ -8,7 +8,15 @@ import click
 
 from generator.api import generate
 from generator.cli.errors import handles_errors
-from generator.cli.options import CATALOG_OPTION, ROOT_OPTION, repository
+from generator.cli.options import (
+    CACHE_DIR_OPTION,
+    CACHE_SIZE_OPTION,
+    CATALOG_OPTION,
+    NO_CACHE_OPTION,
+    ROOT_OPTION,
+    cache_of,
+    repository,
+)
 from generator.constants import STATE_DIR
 from generator.errors import EXIT_CLEAN, EXIT_FINDINGS
 from generator.writer import unified_diff
@@ -23,18 +31,33 @@ def _count(n: int, what: str) -> str:
 @ROOT_OPTION
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 when the tree differs.")
 @click.option("--diff", "show_diff", is_flag=True, help="Write nothing; print the unified diff.")
+@CACHE_DIR_OPTION
+@NO_CACHE_OPTION
+@CACHE_SIZE_OPTION
 @handles_errors
-def generate_command(catalog: Path | None, root: Path | None, check: bool, show_diff: bool) -> int:
+def generate_command(
+    catalog: Path | None,
+    root: Path | None,
+    check: bool,
+    show_diff: bool,
+    cache_dir: Path | None,
+    no_cache: bool,
+    cache_size: int,
+) -> int:
     """Generate base/, overlays/ and argocd/ from the catalog.
 
     Writes only files whose bytes change, removes generated files the catalog no longer
     produces, and never touches a file it did not generate. An invalid catalog writes
     nothing (exit 1); so does a write the file system refuses (exit 2). All files change
     together or none does, one writer at a time (the lock is .gitopsgen/lock); a run that
-    was killed is completed or undone by the next one.
+    was killed is completed or undone by the next one. Environments whose rendered objects
+    passed every manifest rule before are not checked again (the cache validate uses).
     """
     repo = repository(root, catalog)
-    result = generate(repo, write=not (check or show_diff))
+    cache = cache_of(cache_dir, no_cache, cache_size)
+    result = generate(repo, write=not (check or show_diff), cache=cache)
+    if cache is not None:
+        cache.prune()
     todo = result.plan
     source = repo.catalog_shown
     if show_diff:

@@ -33,6 +33,7 @@ from generator.render.workload import config_map_name
 from generator.rule import ManifestRule
 from generator.rules import MANIFEST_RULES
 from generator.validate.built import context
+from generator.validate.clean import CleanMemo
 from generator.validate.lint import run_rules
 from generator.yamlio import Located
 
@@ -229,25 +230,36 @@ class Placed:
 
 
 def env_findings(
-    doc: Located, catalog: Catalog, env: Environment, rules: Sequence[ManifestRule]
+    doc: Located,
+    catalog: Catalog,
+    env: Environment,
+    rules: Sequence[ManifestRule],
+    clean: CleanMemo | None = None,
 ) -> list[Placed]:
-    manifests: list[Manifest] = []
+    """The findings on one environment's rendered objects; none without running a rule when
+    `clean` knows these objects passed before."""
+    objects: list[tuple[str, dict[str, Any]]] = []  # (source, object)
     owners: dict[str, App | None] = {}
-    start = 1
     for app in catalog.apps:
         if not app.deployment(env.name).enabled:
             continue
         source = f"{PREFIX}/{env.name}/{app.name}"
         owners[source] = app
-        for obj in app_objects(app, env, catalog):
-            manifests.append(_numbered(obj, source, start))
-            start += len(manifests[-1].positions)
+        objects += [(source, obj) for obj in app_objects(app, env, catalog)]
     source = f"{PREFIX}/{env.name}/{c.NAMESPACE_DIR}"
     owners[source] = None
-    for obj in guardrails(env, catalog):
+    objects += [(source, obj) for obj in guardrails(env, catalog)]
+    ctx = context(catalog, env)
+    waived = repr([(a.name, a.suppressions) for a in catalog.apps if a.suppressions])
+    key = clean.key(objects, ctx, rules, waived) if clean is not None else None
+    if clean is not None and key is not None and clean.known(key):
+        return []
+    manifests: list[Manifest] = []
+    start = 1
+    for source, obj in objects:
         manifests.append(_numbered(obj, source, start))
         start += len(manifests[-1].positions)
-    findings, _ = run_rules(manifests, context(catalog, env), rules)
+    findings, _ = run_rules(manifests, ctx, rules)
     index = (  # the node on each numbered line: only when there is a finding to place
         {(m.path, line): (m, node) for m in manifests for node, (line, _) in m.positions.items()}
         if findings
@@ -269,6 +281,8 @@ def env_findings(
             placed.append(
                 Placed(found, catalog_position(doc, of, env.name, owner, field), of.name, owner)
             )
+    if clean is not None and key is not None and not placed:  # every finding suppressed
+        clean.remember(key)
     return placed
 
 
@@ -297,14 +311,17 @@ def _unwritten(doc: Located, catalog: Catalog, found: list[Placed]) -> list[Plac
 
 
 def preflight_findings(
-    doc: Located, catalog: Catalog, rules: Sequence[ManifestRule] = MANIFEST_RULES
+    doc: Located,
+    catalog: Catalog,
+    rules: Sequence[ManifestRule] = MANIFEST_RULES,
+    clean: CleanMemo | None = None,
 ) -> list[Finding]:
     """Every manifest rule's finding on every environment's rendered objects, at the catalog
     line that decides it; the same finding in several environments once, naming them."""
     unwritten: dict[tuple[str, Severity, str, str | None, NodePath], list[Placed]] = {}
     placed: list[Placed] = []
     for env in catalog.environments:
-        for p in env_findings(doc, catalog, env, rules):
+        for p in env_findings(doc, catalog, env, rules, clean):
             if p.position is None:
                 key = (p.finding.rule, p.finding.severity, p.finding.message, p.app, p.owner)
                 unwritten.setdefault(key, []).append(p)

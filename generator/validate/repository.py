@@ -40,6 +40,7 @@ from generator.validate.argocd import (
     source_paths,
 )
 from generator.validate.built import BuiltFolder, check_environment, load_build
+from generator.validate.clean import CleanMemo
 from generator.validate.shard import Shard, owned_files, shard_pairs
 from generator.validate.sourcemap import Files
 from generator.writer import plan
@@ -100,13 +101,14 @@ def validate(
     text = read_text(repo.catalog_path, shown, repo.limits.catalog)
     doc = load_located(text, shown, repo.limits.catalog)
     catalog_key = cached.catalog_key(builder.cache, text, shown)
+    clean = CleanMemo(builder.cache) if builder.cache is not None else None
     checked = checked_catalog(
         doc,
         repo.root,
         lambda renderable, catalog: cached.findings(
             builder.cache,
             cached.rendered_key(catalog_key, catalog),
-            lambda: rendered_findings(renderable, catalog),
+            lambda: rendered_findings(renderable, catalog, clean),
         ),
     )
     everywhere = shard is None or shard.owns(None)  # the catalog, and what else is global
