@@ -204,7 +204,10 @@ def section(sizes: list[Size], cores: int, repeat: int) -> list[str]:
         "(`gitopsgen ...`, interpreter start included) on "
         f"{cores} cores. {runs} Peak memory: the largest single process "
         "(`ru_maxrss`, exact) and the whole process tree at once (sampled every 0.1 s). The "
-        f"naive pipeline builds at most {NAIVE_SAMPLE} folders and is extrapolated beyond.",
+        f"naive pipeline builds at most {NAIVE_SAMPLE} folders and is extrapolated beyond. "
+        "The commands use the run's own cache folder (`XDG_CACHE_HOME`), as a user's do: "
+        "`generate` from scratch starts it empty, so the no-op `generate` and the one after "
+        "the edit find the environments the first one checked (README, Commands).",
         "",
     ]
     for size in sizes:
