@@ -18,7 +18,7 @@ from generator.builds.keys import build_key
 from generator.cli.main import main
 from generator.cli.progress import ProgressLine, progress_line
 from generator.rules import MANIFEST_RULES
-from generator.validate import repository
+from generator.validate import repository, stages
 from generator.validate.repository import validate
 from tests.helpers import case_repo
 
@@ -27,8 +27,8 @@ def counting(monkeypatch):
     """The folders each Kustomize process builds, and the rule checks that run."""
     calls = {"built": [], "checked": 0, "rendered": 0, "argocd": 0}
     real_build, real_together = kustomize.build, kustomize.build_together
-    real_check, real_rendered = repository.check_environment, repository.rendered_findings
-    real_argocd = repository.check_applications
+    real_check, real_rendered = stages.check_environment, repository.rendered_findings
+    real_argocd = stages.check_applications
 
     def build(folder):
         calls["built"].append(folder.name)
@@ -52,9 +52,9 @@ def counting(monkeypatch):
 
     monkeypatch.setattr(kustomize, "build", build)
     monkeypatch.setattr(kustomize, "build_together", together)
-    monkeypatch.setattr(repository, "check_environment", check)
+    monkeypatch.setattr(stages, "check_environment", check)
     monkeypatch.setattr(repository, "rendered_findings", rendered)
-    monkeypatch.setattr(repository, "check_applications", argocd)
+    monkeypatch.setattr(stages, "check_applications", argocd)
     return calls
 
 

@@ -10,39 +10,34 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
-from pathlib import Path
 
 from generator.api import Repository
 from generator.builds.batch import Builder
 from generator.catalog.load import checked_catalog, read_text, rendered_findings
-from generator.catalog.model import Catalog, Environment
+from generator.catalog.model import Catalog
 from generator.catalog.rules import CATALOG_RULES
 from generator.constants import APPS_DIR, BASE_DIR, NAMESPACE_DIR, OVERLAYS_DIR
 from generator.finding import Finding
 from generator.gitops import git
 from generator.gitops.changes import changed_pairs
-from generator.kustomize import Build
-from generator.limits import Limits
-from generator.manifest import Manifest
-from generator.manifest_yaml import load_manifests
 from generator.render import render
 from generator.result import Result
 from generator.rule import ManifestRule, Rule
 from generator.rules import MANIFEST_RULES
-from generator.rules.argocd import ARGOCD_RULES, Built
+from generator.rules.argocd import ARGOCD_RULES
 from generator.rules.promotion import PROMOTION_RULES, promotion_findings
 from generator.rules.tree import TREE_RULES, tree_findings
 from generator.validate import cached
 from generator.validate.argocd import (
     argocd_manifests,
-    check_applications,
     hand_written_objects,
     source_paths,
 )
-from generator.validate.built import BuiltFolder, check_environment, load_build
+from generator.validate.built import BuiltFolder
 from generator.validate.clean import CleanMemo
 from generator.validate.shard import Shard, owned_files, shard_pairs
 from generator.validate.sourcemap import Files
+from generator.validate.stages import check_argocd_objects, check_built_environment
 from generator.writer import plan
 from generator.yamlio import load_located
 
@@ -179,7 +174,7 @@ def validate(
                 key,
                 env_rules_in_scope,
                 partial(
-                    _check_environment,
+                    check_built_environment,
                     repo.root,
                     catalog,
                     env,
@@ -210,7 +205,7 @@ def validate(
         argo_key,
         schema_rules,
         partial(
-            _check_argocd,
+            check_argocd_objects,
             repo,
             catalog,
             argo,
@@ -227,50 +222,6 @@ def validate(
     in_force += [*ARGOCD_RULES, *(r.rule for r in argo_rules)]
     files = (len(tree) if shard is None else owned_files(tree, shard)) + int(everywhere)
     return Validation(Result(tuple(findings), files, tuple(in_force)), tuple(existing))
-
-
-def _check_environment(
-    root: Path,
-    catalog: Catalog,
-    env: Environment,
-    builds: list[Build],
-    rules: tuple[ManifestRule, ...],
-    sources: Files,
-    loaded: dict[str, BuiltFolder],
-    limits: Limits,
-    beside: list[Build],
-) -> cached.Checked:
-    folders = [load_build(build, root, env.name, limits) for build in builds]
-    context = [load_build(build, root, env.name, limits) for build in beside]
-    loaded.update({f.folder: f for f in (*folders, *context)})
-    return check_environment(root, catalog, env, folders, rules, sources, limits, context)
-
-
-def _check_argocd(
-    repo: Repository,
-    catalog: Catalog,
-    argo: list[Manifest],
-    builds: dict[str, Build],
-    loaded: dict[str, BuiltFolder],
-    wanted: list[str],
-    schema_rules: list[ManifestRule],
-    only: set[str] | None,
-    limits: Limits,
-    shard: Shard | None,
-) -> cached.Checked:
-    built = {path: _built(build, loaded.get(path), limits) for path, build in builds.items()}
-    for path in wanted:
-        built.setdefault(path, Built((repo.root / path).is_dir()))
-    return check_applications(repo.root, catalog, argo, built, schema_rules, only, shard)
-
-
-def _built(build: Build, folder: BuiltFolder | None, limits: Limits) -> Built:
-    """What a folder built to, for the Argo CD rules (folders no environment checked, such
-    as a hand-written Application's path, are read here)."""
-    if folder is not None:
-        return Built(True, tuple(m.obj for m in folder.manifests), build.error)
-    objects = load_manifests(build.output, "built", limits) if build.ok else []
-    return Built(True, tuple(m.obj for m in objects), build.error)
 
 
 # Rules whose verdict sums over every app of a namespace: only in force when all are built,
