@@ -91,8 +91,13 @@ def generate(repo: Repository, write: bool = True, cache: Cache | None = None) -
     again (generator.validate.clean)."""
     text = read_text(repo.catalog_path, repo.catalog_shown, repo.limits.catalog)
     catalog, tree = _rendered(repo, text, cache)
-    todo = _plan(repo, tree)
-    if not write or not pending(repo.root, todo):
+    if not write:
+        todo = _plan(repo, tree)
+        return Generated(catalog, tree, todo, False, interrupted(repo.root))
+    # Outside the lock another writer may be mid-way (a file it replaces is briefly gone):
+    # what stands in the way is decided under the lock, where nobody writes.
+    todo, conflicts = plan(repo.root, tree, (repo.catalog_path,))
+    if not conflicts and not pending(repo.root, todo):
         return Generated(catalog, tree, todo, False, interrupted(repo.root))
     with exclusive(repo.root, "gitopsgen generate"):
         # What the lock waited for, or the run it finished, may have changed the catalog
