@@ -9,7 +9,7 @@ from pathlib import Path
 from generator.builds.cache import Cache
 from generator.catalog.load import catalog_from_text, load_catalog, read_text
 from generator.catalog.model import Catalog
-from generator.constants import CATALOG_FILE
+from generator.constants import CATALOG_FILE, LOCK_FILE
 from generator.errors import FindingsError
 from generator.gitops.diff import RenderedDiff, rendered_diff
 from generator.gitops.promote import Promotion
@@ -95,8 +95,11 @@ def generate(repo: Repository, write: bool = True, cache: Cache | None = None) -
         todo = _plan(repo, tree)
         return Generated(catalog, tree, todo, False, interrupted(repo.root))
     # Outside the lock another writer may be mid-way (a file it replaces is briefly gone):
-    # what stands in the way is decided under the lock, where nobody writes.
+    # where one may be (the lock file exists), what stands in the way is decided under the
+    # lock; where none ever wrote, refuse now and create nothing.
     todo, conflicts = plan(repo.root, tree, (repo.catalog_path,))
+    if conflicts and not (repo.root / LOCK_FILE).exists():
+        raise FindingsError(conflicts)
     if not conflicts and not pending(repo.root, todo):
         return Generated(catalog, tree, todo, False, interrupted(repo.root))
     with exclusive(repo.root, "gitopsgen generate"):
