@@ -11,8 +11,12 @@ from generator.limits import CATALOG, InputLimits
 from generator.validate.repository import validate
 from tests.gitrepo import commit_all, init
 
-PADDING = 8_400  # suppressions of three keys and items each: above the default 25,000
-RAISED = InputLimits(catalog=replace(CATALOG, keys=100_000))
+# Suppressions of three keys and items each: just above the default limit of keys, whatever
+# it is, so only a reader that takes the repository's (raised) limits reads the catalog.
+PADDING = CATALOG.keys // 3 + 100
+RAISED = InputLimits(
+    catalog=replace(CATALOG, keys=2 * CATALOG.keys, file_bytes=4 * CATALOG.file_bytes)
+)
 HEAD = """apiVersion: gitopsgen/v1
 kind: Catalog
 repository: {url: https://git.example.com/gitops.git}
@@ -39,7 +43,7 @@ apps:
 
 def catalog(dev, staging):
     padding = "".join(
-        f"      - {{rule: workload-min-replicas, reason: padding {i}}}\n" for i in range(PADDING)
+        f"      - {{rule: workload-min-replicas, reason: p{i}}}\n" for i in range(PADDING)
     )
     web = (
         f"    environments:\n      dev: {{version: {dev}}}\n      staging: {{version: {staging}}}\n"

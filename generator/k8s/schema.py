@@ -125,11 +125,7 @@ class SchemaRegistry:
     ) -> schema_fast.Check | None:
         """The kind's compiled pre-check, compiled now if it is not yet (None when it cannot
         be compiled); `problems` uses it once a kind is checked often."""
-        key, compiled = self._found(api_version, kind, kubernetes_version, strict)
-        with self._lock:
-            if key not in self._checks:
-                self._checks[key] = schema_fast.compile_check(compiled.schema, compiled.definitions)
-            return self._checks[key]
+        return self._check(*self._found(api_version, kind, kubernetes_version, strict), now=True)
 
     def problems(
         self, obj: Mapping[str, Any], kubernetes_version: str, strict: bool = True
@@ -156,13 +152,13 @@ class SchemaRegistry:
                 self._validators[key] = self._compile(*key)
             return self._validators[key]
 
-    def _check(self, key: _Key, compiled: _Compiled) -> schema_fast.Check | None:
-        """The kind's pre-check once it has been used FAST_AFTER times, else None."""
+    def _check(self, key: _Key, compiled: _Compiled, now: bool = False) -> schema_fast.Check | None:
+        """The kind's pre-check once it has been used FAST_AFTER times (or `now`), else None."""
         with self._lock:
             if key in self._checks:
                 return self._checks[key]
             uses = self._uses[key] = self._uses.get(key, 0) + 1
-            if uses < FAST_AFTER:
+            if uses < FAST_AFTER and not now:
                 return None
             check = schema_fast.compile_check(compiled.schema, compiled.definitions)
             self._checks[key] = check
