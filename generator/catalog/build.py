@@ -9,9 +9,12 @@ from typing import Any
 from generator import constants as c
 from generator.catalog.model import (
     BATCH_KINDS,
+    Addon,
     App,
     Autoscaling,
+    Backup,
     Catalog,
+    Chart,
     Cluster,
     Container,
     Deployment,
@@ -230,11 +233,16 @@ def _workload(values: Mapping[str, Any]) -> Workload:
         components=tuple(values.get("components", ())),
         schedule=values.get("schedule"),
         job={k: values["job"][k] for k in sorted(values.get("job", {}))},
+        helm_values=canonical(values.get("values", {})),
+        value_files=tuple(values.get("valueFiles", ())),
     )
 
 
-def _environment(name: str, index: int, spec: Mapping[str, Any]) -> Environment:
+def _environment(name: str, index: int, spec: Mapping[str, Any], before: str | None) -> Environment:
     limits = spec.get("limitRange")
+    sources = spec.get("promotesFrom")
+    if isinstance(sources, str):
+        sources = [sources]
     return Environment(
         name=name,
         index=index,
@@ -257,6 +265,28 @@ def _environment(name: str, index: int, spec: Mapping[str, Any]) -> Environment:
         )
         if limits
         else None,
+        promotes_from=tuple(sources) if sources is not None else ((before,) if before else ()),
+        backup_location=spec.get("backups", {}).get("storageLocation"),
+    )
+
+
+def _chart(spec: Mapping[str, Any] | None) -> Chart | None:
+    if spec is None:
+        return None
+    return Chart(repo_url=str(spec["repoURL"]).rstrip("/"), name=spec["name"])
+
+
+def _addon(cluster: str, name: str, spec: Mapping[str, Any]) -> Addon:
+    chart = _chart(spec["chart"])
+    assert chart is not None
+    return Addon(
+        name=name,
+        cluster=cluster,
+        chart=chart,
+        version=str(spec["version"]),
+        namespace=spec["namespace"],
+        values=canonical(spec.get("values", {})),
+        value_files=tuple(spec.get("valueFiles", ())),
     )
 
 
@@ -322,7 +352,7 @@ def _app(name: str, spec: Mapping[str, Any], defaults: Mapping[str, Any], envs: 
     return App(
         name=name,
         team=spec["team"],
-        image=spec["image"],
+        image=spec.get("image", ""),
         kind=kind,
         hook=spec.get("hook"),
         ports=own_ports,
@@ -342,6 +372,10 @@ def _app(name: str, spec: Mapping[str, Any], defaults: Mapping[str, Any], envs: 
         ),
         values=_workload(values),
         deployments=tuple(deployments),
+        chart=_chart(spec.get("chart")),
+        backup=Backup(spec["backup"]["schedule"], spec["backup"].get("ttl"))
+        if spec.get("backup")
+        else None,
     )
 
 
@@ -369,6 +403,10 @@ def build_catalog(doc: Located) -> Catalog:
                     "monitoringNamespace", c.DEFAULT_MONITORING_NAMESPACE
                 ),
                 cluster_issuer=spec.get("ingress", {}).get("clusterIssuer"),
+                addons=tuple(
+                    _addon(name, addon, spec["addons"][addon])
+                    for addon in sorted(spec.get("addons", {}))
+                ),
             )
             for name, spec in sorted(data["clusters"].items())
         ),
@@ -376,7 +414,10 @@ def build_catalog(doc: Located) -> Catalog:
             Team(name, tuple(spec["groups"]), tuple(spec.get("github", ())))
             for name, spec in sorted(data["teams"].items())
         ),
-        environments=tuple(_environment(n, i, data["environments"][n]) for i, n in enumerate(envs)),
+        environments=tuple(
+            _environment(n, i, data["environments"][n], envs[i - 1] if i else None)
+            for i, n in enumerate(envs)
+        ),
         apps=tuple(_app(n, data["apps"][n], defaults, envs) for n in sorted(data["apps"])),
         positions=doc.keys,
         raw=data,

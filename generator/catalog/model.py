@@ -16,6 +16,32 @@ Quantities = Mapping[str, str]
 
 
 @dataclass(frozen=True)
+class Chart:
+    """A Helm chart: a Helm repository (`https://`) or an OCI registry (`oci://`), and the
+    chart's name in it."""
+
+    repo_url: str
+    name: str
+
+    @property
+    def oci(self) -> bool:
+        return self.repo_url.startswith("oci://")
+
+
+@dataclass(frozen=True)
+class Addon:
+    """A platform chart installed once on a cluster (`clusters.<c>.addons.<name>`)."""
+
+    name: str
+    cluster: str
+    chart: Chart
+    version: str  # the chart version
+    namespace: str
+    values: Mapping[str, Any]  # Helm values, canonical (keys sorted)
+    value_files: tuple[str, ...]  # hand-owned files in this repository
+
+
+@dataclass(frozen=True)
 class Cluster:
     name: str
     server: str
@@ -24,6 +50,7 @@ class Cluster:
     ingress_namespace: str
     monitoring_namespace: str
     cluster_issuer: str | None = None
+    addons: tuple[Addon, ...] = ()  # sorted by name
 
 
 @dataclass(frozen=True)
@@ -57,6 +84,10 @@ class Environment:
     access: Mapping[str, str]  # team -> view | edit | admin
     quota: Quantities
     limit_range: LimitRange | None
+    # The environments a version must have run in first; the one before it by default, none
+    # for the first. A list makes the promotion order a DAG.
+    promotes_from: tuple[str, ...] = ()
+    backup_location: str | None = None  # `backups.storageLocation`: Velero's BackupStorageLocation
 
 
 @dataclass(frozen=True)
@@ -176,6 +207,8 @@ class Workload:
     components: tuple[str, ...] = ()
     schedule: str | None = None
     job: Mapping[str, Any] = field(default_factory=dict)
+    helm_values: Mapping[str, Any] = field(default_factory=dict)  # a chart app's `values`
+    value_files: tuple[str, ...] = ()  # a chart app's `valueFiles`, hand-owned
 
 
 @dataclass(frozen=True)
@@ -198,6 +231,15 @@ class Ingress:
 
 
 @dataclass(frozen=True)
+class Backup:
+    """`apps.<app>.backup`: a Velero Schedule of the app's volumes where the environment has
+    `backups`."""
+
+    schedule: str  # cron
+    ttl: str | None  # a Go duration (`720h`); Velero's default when None
+
+
+@dataclass(frozen=True)
 class App:
     name: str
     team: str
@@ -215,6 +257,8 @@ class App:
     suppressions: tuple[Suppression, ...]
     values: Workload  # defaults < app: what base/<app> carries
     deployments: tuple[Deployment, ...]  # one per environment, in promotion order
+    chart: Chart | None = None  # a chart app (`image` is then "")
+    backup: Backup | None = None
 
     @property
     def has_ingress(self) -> bool:
