@@ -115,12 +115,12 @@ def render_codeowners(catalog: Catalog) -> str:
         if owners and owners != shared:
             bases.append(f"/{BASE_DIR}/{app.name}/ {' '.join(owners)}")
     if bases:
-        each = (
-            "the admins of the last environment of each"
+        every, each = (
+            ("", "the admins of the last environment of each")
             if len(ends) == 1
-            else "the admins of every last environment each runs in"
+            else ("every one of ", "the admins of every last environment each runs in")
         )
-        lines += ["", f"# base/ of apps not in {listed}: {each}"]
+        lines += ["", f"# base/ of apps not in {every}{listed}: {each}"]
         lines += bases
     if shared:
         lines += ["", f"# the catalog and this file ({_who(catalog, ends)})"]
