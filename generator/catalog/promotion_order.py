@@ -25,11 +25,20 @@ def is_linear(catalog: Catalog) -> bool:
     )
 
 
+def _ends(found: list[Environment], has_source: set[str]) -> tuple[Environment, ...]:
+    """`found` without the environments that promote from none either (an isolated entry
+    point, such as a sandbox, ends no promotion), unless that leaves nothing."""
+    chained = [e for e in found if e.name in has_source]
+    return tuple(chained or found)
+
+
 def final_environments(catalog: Catalog) -> tuple[Environment, ...]:
-    """The environments no other environment promotes from (the last one of a linear
-    order; prod-eu and prod-us of two branches), in catalog order."""
+    """The ends of the promotion order, in catalog order: the environments no other one
+    promotes from (the last one of a straight line; prod-eu and prod-us of two branches),
+    not counting an isolated entry point (`promotesFrom: []` and no environment after it)."""
     used = {name for env in catalog.environments for name in env.promotes_from}
-    return tuple(e for e in catalog.environments if e.name not in used)
+    has_source = {e.name for e in catalog.environments if e.promotes_from}
+    return _ends([e for e in catalog.environments if e.name not in used], has_source)
 
 
 def app_sources(catalog: Catalog, app: App, env: Environment) -> tuple[Environment, ...]:
@@ -53,10 +62,13 @@ def app_sources(catalog: Catalog, app: App, env: Environment) -> tuple[Environme
 
 def app_final_environments(catalog: Catalog, app: App) -> tuple[Environment, ...]:
     """The environments `app` runs in that no other environment it runs in promotes from
-    (through environments where it is disabled): the end of each branch it reaches."""
+    (through environments where it is disabled): the end of each branch it reaches, not
+    counting an isolated entry point, as for final_environments."""
     running = [catalog.environment(d.environment) for d in app.deployments if d.enabled]
-    used = {s.name for env in running for s in app_sources(catalog, app, env)}
-    return tuple(e for e in running if e.name not in used)
+    sources = {env.name: app_sources(catalog, app, env) for env in running}
+    used = {s.name for found in sources.values() for s in found}
+    has_source = {name for name, found in sources.items() if found}
+    return _ends([e for e in running if e.name not in used], has_source)
 
 
 def names(

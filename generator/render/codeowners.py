@@ -13,7 +13,8 @@ prod alone. Only teams that name GitHub owners (`teams.<team>.github`) take part
 whose admins name none is left out (GitHub then needs no owner review there).
 
 When the promotion order is a DAG (`promotesFrom`) it has several last environments, the
-ones no environment promotes from (prod-eu and prod-us): what they share needs a team that
+ones no environment promotes from (prod-eu and prod-us; an isolated entry point, such as a
+sandbox with `promotesFrom: []`, ends no promotion): what they share needs a team that
 is admin of every one of them, since one approval suffices. Where no team is, the line
 lists the admins of each (any one of them approves alone, which the file says). An app's
 base likewise belongs to the admins of every last environment the app runs in.
