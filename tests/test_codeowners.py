@@ -200,21 +200,25 @@ def test_a_dag_without_a_team_admin_of_every_prod_lists_the_admins_of_each(tmp_p
 def test_an_isolated_entry_point_is_not_a_last_environment(tmp_path):
     """A sandbox with `promotesFrom: []` that nothing promotes from ends no promotion: what
     the prods share stays with sre, though shop is the sandbox's only admin."""
-    text = DAG.replace(
-        "defaults:\n",
-        "  sandbox:\n"
-        "    cluster: nonprod\n"
-        "    namespace: shop-sandbox\n"
-        "    promotesFrom: []\n"
-        '    host: "{app}.sandbox.example.com"\n'
-        "    access: {shop: admin}\n"
-        "defaults:\n",
-    ).replace(
-        '      prod-us: {version: "1.9.4@',
-        '      sandbox: {version: "3.0.0"}\n      prod-us: {version: "1.9.4@',
-    ).replace(
-        "      prod-us: {enabled: false}\n",
-        "      prod-us: {enabled: false}\n      sandbox: {enabled: false}\n",
+    text = (
+        DAG.replace(
+            "defaults:\n",
+            "  sandbox:\n"
+            "    cluster: nonprod\n"
+            "    namespace: shop-sandbox\n"
+            "    promotesFrom: []\n"
+            '    host: "{app}.sandbox.example.com"\n'
+            "    access: {shop: admin}\n"
+            "defaults:\n",
+        )
+        .replace(
+            '      prod-us: {version: "1.9.4@',
+            '      sandbox: {version: "3.0.0"}\n      prod-us: {version: "1.9.4@',
+        )
+        .replace(
+            "      prod-us: {enabled: false}\n",
+            "      prod-us: {enabled: false}\n      sandbox: {enabled: false}\n",
+        )
     )
     root = make_repo(tmp_path, text)
     golden = (GOLDEN / "promotion-dag" / "tree" / ".github" / "CODEOWNERS").read_text()
