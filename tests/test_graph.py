@@ -26,9 +26,9 @@ def run(tmp_path, *args):
 
 
 def platform_catalog():
-    # status-dag.yaml uses what the catalog schema does not accept yet (`promotesFrom`,
-    # `chart`, `addons`); the model is built from it directly, without the schema.
-    text = (CATALOGS / "status-dag.yaml").read_text()
+    # status-platform.yaml has what the catalog schema does not accept yet (`chart`,
+    # `addons`): the model is built from it directly, without the schema.
+    text = (CATALOGS / "status-platform.yaml").read_text()
     return build_catalog(load_located(text, "catalog.yaml"))
 
 
@@ -164,7 +164,15 @@ flowchart LR
 """
 
 
-def test_graph_of_a_promotion_dag_and_a_chart_app():
+def test_graph_of_a_promotion_dag(tmp_path):
+    root = make_repo(tmp_path, CATALOGS / "status-dag.yaml")
+    result = CliRunner().invoke(main, ["graph", "--root", str(root), "--what", "promotion"])
+    assert result.exit_code == 0
+    assert result.stdout == DAG_PROMOTION
+    assert result.stderr == ""
+
+
+def test_graph_of_a_chart_app():
     catalog = platform_catalog()
     assert flowchart(catalog, "promotion") == DAG_PROMOTION
     assert flowchart(catalog, "dependencies") == DAG_DEPENDENCIES

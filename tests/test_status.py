@@ -27,9 +27,9 @@ def run(tmp_path, *args, catalog=CATALOGS / "status.yaml"):
 
 
 def platform_catalog():
-    # status-dag.yaml uses what the catalog schema does not accept yet (`promotesFrom`,
-    # `chart`, `addons`); the model is built from it directly, without the schema.
-    text = (CATALOGS / "status-dag.yaml").read_text()
+    # status-platform.yaml has what the catalog schema does not accept yet (`chart`,
+    # `addons`): the model is built from it directly, without the schema.
+    text = (CATALOGS / "status-platform.yaml").read_text()
     return build_catalog(load_located(text, "catalog.yaml"))
 
 
@@ -277,9 +277,44 @@ cluster add-ons:
 """
 
 
+DAG_TEXT = """\
+catalog.yaml: 4 apps in 5 environments; 4 behind their sources, 1 hotfix, 2 disabled
+promotion: qa -> staging-eu; qa -> staging-us; staging-eu -> prod-eu; staging-eu, staging-us -> prod-us
+
+APP       qa          staging-eu    staging-us    prod-eu                    prod-us
+cart-api  2.3.0       2.3.0         2.3.0         2.3.1@sha256:9f2c7e1 >!    2.3.0@sha256:1d3f5a7
+ledger    2024-06-02  2024-06-01 ~  2024-06-01 ~  2024-06-01@sha256:0f3b2d6  2024-06-01@sha256:0f3b2d6
+search    0.9.0       0.9.0         0.9.0         disabled                   disabled
+web       1.5.0-rc.1  1.4.2 <       1.4.3 <       1.4.1@sha256:3c1ab2a <     1.4.1@sha256:3c1ab2a <
+
+< behind a source  > ahead of a source  ~ differs from a source (not both SemVer)  ! hotfix
+
+apart from their sources:
+  cart-api  prod-eu     2.3.1@sha256:9f2c7e1 is ahead of staging-eu (2.3.0)
+  ledger    staging-eu  2024-06-01 differs from qa (2024-06-02)
+  ledger    staging-us  2024-06-01 differs from qa (2024-06-02)
+  web       staging-eu  1.4.2 is behind qa (1.5.0-rc.1)
+  web       staging-us  1.4.3 is behind qa (1.5.0-rc.1)
+  web       prod-eu     1.4.1@sha256:3c1ab2a is behind staging-eu (1.4.2)
+  web       prod-us     1.4.1@sha256:3c1ab2a is behind staging-eu (1.4.2)
+  web       prod-us     1.4.1@sha256:3c1ab2a is behind staging-us (1.4.3)
+
+hotfixes:
+  cart-api  prod-eu  2.3.1@sha256:9f2c7e1: INC-42: rounding error in totals, fixed in place
+"""
+
+
+def test_text_of_a_promotion_dag(tmp_path):
+    # prod-us promotes from both staging environments: web there is behind each of them;
+    # cart-api there runs what both run, while prod-eu's hotfix is ahead of staging-eu.
+    result = run(tmp_path, catalog=CATALOGS / "status-dag.yaml")
+    assert result.exit_code == 0
+    assert result.stdout == DAG_TEXT
+    assert result.stderr == ""
+
+
 def test_text_of_a_promotion_dag_with_a_chart_app_and_add_ons():
-    # prod-us promotes from both staging environments: web there is behind each of them,
-    # grafana behind one and the same as the other; cart-api there is what both run.
+    # grafana in prod-us is behind staging-eu and the same as staging-us.
     assert status_text.report(status(platform_catalog())) == PLATFORM_TEXT
 
 
@@ -399,7 +434,7 @@ def test_json_of_a_promotion_dag_with_a_chart_app_and_add_ons():
 
 
 def test_a_source_where_the_app_is_disabled_is_not_compared():
-    text = (CATALOGS / "status-dag.yaml").read_text()
+    text = (CATALOGS / "status-platform.yaml").read_text()
     disabled = text.replace(
         "      staging-us: {version: 1.4.3}\n", "      staging-us: {enabled: false}\n"
     )
