@@ -71,6 +71,7 @@ flowchart LR
 ALL = """\
 flowchart LR
   subgraph promotion["promotion"]
+    direction LR
     %% promotion: an arrow goes from an environment to those that promote from it
     subgraph cluster_nonprod["cluster nonprod"]
       env_qa["qa"]
@@ -89,6 +90,7 @@ flowchart LR
     env_prod_eu --> env_prod_us
   end
   subgraph dependencies["dependencies"]
+    direction LR
     %% dependencies: an arrow goes from an app to an app it depends on
     subgraph team_payments["team payments"]
       app_cart_api["cart-api"]

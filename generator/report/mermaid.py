@@ -77,8 +77,10 @@ def flowchart(catalog: Catalog, what: str = "all") -> str:
     elif what == "dependencies":
         body = dependencies(catalog)
     else:
-        body = _subgraph("promotion", "promotion", promotion(catalog))
-        body += _subgraph("dependencies", "dependencies", dependencies(catalog))
+        # A subgraph none of whose nodes links outside keeps a direction of its own: each
+        # graph reads left to right, and the two stand one above the other.
+        body = _subgraph("promotion", "promotion", ["direction LR", *promotion(catalog)])
+        body += _subgraph("dependencies", "dependencies", ["direction LR", *dependencies(catalog)])
     return "flowchart LR\n" + "".join(f"{INDENT}{line}\n" for line in body)
 
 
