@@ -5,6 +5,7 @@ packages `mermaid` and `jsdom`, installed by `npm ci` there; .ci/run does it).""
 import dataclasses
 import json
 import os
+import re
 import shutil
 import subprocess
 
@@ -283,3 +284,10 @@ def test_odd_names_get_safe_ids_and_quoted_labels():
         '    env_q_22_a_20__23_1["q#quot;a #35;1"]',
     ]
     assert text.splitlines()[-5] == "  env_q_22_a_20__23_1 --> env_staging_eu"
+
+
+def test_the_docs_show_what_graph_prints():
+    docs = (ROOT / "docs" / "status.md").read_text()
+    section = docs.split("\n## `gitopsgen graph`\n", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"(?ms)^```([a-z]*)\n(.*?)^```\n", section)
+    assert blocks == [("", DAG_PROMOTION), ("mermaid", DAG_PROMOTION)]

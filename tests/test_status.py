@@ -12,7 +12,7 @@ from generator.cli.main import main
 from generator.gitops.status import Comparison, compare, status
 from generator.report import status_json, status_markdown, status_text
 from generator.yamlio import load_located
-from tests.helpers import CATALOGS, make_repo
+from tests.helpers import CATALOGS, ROOT, make_repo
 
 WEB = "3c1ab2a1f0e4c1b0f3de1c7a7b0e7d5d1f38a6d2c9a0b7e4f6c2d8e1a9b3c5d7"
 CART_EU = "9f2c7e1d4b6a8c0e2f4a6b8d0c2e4f6a8b0d2c4e6f8a0b2d4c6e8f0a2b4d6c8e"
@@ -496,3 +496,22 @@ def test_an_unknown_format_is_a_usage_error(tmp_path):
     assert result.stderr.splitlines()[-1] == (
         "Error: Invalid value for '--format': 'html' is not one of 'text', 'markdown', 'json'."
     )
+
+
+def code_blocks(text, after):
+    """The fenced blocks of a Markdown text after the heading `after`, as they read."""
+    section = text.split(f"\n{after}\n", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"(?ms)^```[a-z]*\n(.*?)^```\n", section)
+
+
+def test_the_readme_shows_what_status_prints_for_the_repository():
+    result = CliRunner().invoke(main, ["status", "--root", str(ROOT)])
+    assert result.exit_code == 0
+    readme = (ROOT / "README.md").read_text()
+    assert code_blocks(readme, "## What runs where")[0] == result.stdout
+
+
+def test_the_status_docs_show_what_status_prints(tmp_path):
+    docs = (ROOT / "docs" / "status.md").read_text()
+    result = run(tmp_path, catalog=CATALOGS / "status-dag.yaml")
+    assert code_blocks(docs, "## `gitopsgen status`")[0] == result.stdout == DAG_TEXT
