@@ -14,7 +14,8 @@ from click.testing import CliRunner
 
 from generator.catalog.build import build_catalog
 from generator.cli.main import main
-from generator.report.mermaid import fenced, flowchart, label, node_id
+from generator.report import mermaid
+from generator.report.mermaid import fenced, flowchart, label, node_id, too_large
 from generator.yamlio import load_located
 from tests.helpers import CATALOGS, ROOT, make_repo
 
@@ -271,10 +272,46 @@ def test_every_graph_parses_with_mermaid(tmp_path):
         PROMOTION.replace('env_qa["qa"]', 'env_qa["qa]'),  # a label left open
         PROMOTION.replace("env_qa -->", "end -->"),  # a keyword as a node
     ]
-    verdicts = mermaid_parse(texts + broken)
+    verdicts = mermaid_parse([*texts, *broken, chain(500), chain(501)])
     assert verdicts[: len(texts)] == [{"diagramType": "flowchart-v2"}] * len(texts)
     # The parser is not vacuous: each broken text is refused.
-    assert [sorted(v) for v in verdicts[len(texts) :]] == [["error"]] * len(broken)
+    assert [sorted(v) for v in verdicts[len(texts) : -2]] == [["error"]] * len(broken)
+    # Its edge limit is the one too_large warns about.
+    assert verdicts[-2] == {"diagramType": "flowchart-v2"}
+    assert verdicts[-1] == {  # Mermaid stops at the 501st and says it found 500
+        "error": "Edge limit exceeded. 500 edges found, but the limit is 500.\n\n"
+        "Initialize mermaid with maxEdges set to a higher number to allow more edges.\n"
+        "You cannot set this config via configuration inside the diagram as it is a secure "
+        "config.\nYou have to call mermaid.initialize."
+    }
+    assert too_large(chain(500)) is None
+    assert too_large(chain(501)) == "501 arrows (Mermaid draws at most 500 by default)"
+
+
+def chain(edges):
+    return "flowchart LR\n" + "".join(f"  n{i} --> n{i + 1}\n" for i in range(edges))
+
+
+def test_too_large_counts_characters_too():
+    text = "flowchart LR\n" + "".join(f'  n{i}["{"x" * 40}"]\n' for i in range(1000))
+    assert len(text) == 50_903
+    assert too_large(text) == "50903 characters (Mermaid draws at most 50000 by default)"
+    assert too_large(text + chain(501)) == (
+        "501 arrows (Mermaid draws at most 500 by default) and 58714 characters (Mermaid "
+        "draws at most 50000 by default)"
+    )
+
+
+def test_a_graph_beyond_mermaid_s_limits_is_printed_with_a_warning(tmp_path, monkeypatch):
+    monkeypatch.setattr(mermaid, "MAX_EDGES", 3)
+    result = run(tmp_path, "--what", "promotion")
+    assert result.exit_code == 0
+    assert result.stdout == PROMOTION
+    assert result.stderr == (
+        "warning: the graph has 4 arrows (Mermaid draws at most 3 by default): GitHub and "
+        "other pages that keep Mermaid's defaults show an error instead; draw one graph at a "
+        "time (--what), or raise maxEdges and maxTextSize where you render it\n"
+    )
 
 
 def test_odd_names_get_safe_ids_and_quoted_labels():

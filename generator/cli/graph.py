@@ -31,8 +31,17 @@ def graph_command(catalog: Path | None, root: Path | None, what: str, fmt: str) 
 
     Environments grouped by cluster, an arrow from each environment to those that promote
     from it; apps grouped by team, an arrow from each app to what it depends on. GitHub
-    renders a ```mermaid block in Markdown (`--format markdown`).
+    renders a ```mermaid block in Markdown (`--format markdown`). A graph beyond
+    Mermaid's default limits (500 arrows, 50,000 characters) is printed with a warning.
     """
     text = mermaid.flowchart(read(repository(root, catalog)), what)
     click.echo(mermaid.fenced(text) if fmt == "markdown" else text, nl=False)
+    problem = mermaid.too_large(text)
+    if problem:
+        click.echo(
+            f"warning: the graph has {problem}: GitHub and other pages that keep Mermaid's "
+            "defaults show an error instead; draw one graph at a time (--what), or raise "
+            "maxEdges and maxTextSize where you render it",
+            err=True,
+        )
     return EXIT_CLEAN

@@ -15,6 +15,11 @@ from generator.catalog.model import Catalog
 
 WHAT = ("promotion", "dependencies", "all")
 INDENT = "  "
+ARROW = " --> "
+# What Mermaid renders at most by default (its `maxEdges` and `maxTextSize`); a page that
+# does not raise them (GitHub's Markdown among them) refuses a larger diagram.
+MAX_EDGES = 500
+MAX_TEXT = 50_000
 _UNSAFE = re.compile(r"[^A-Za-z0-9_]")
 
 
@@ -45,7 +50,7 @@ def promotion(catalog: Catalog) -> list[str]:
         ]
         lines += _subgraph(node_id("cluster", cluster), f"cluster {cluster}", nodes)
     lines += [
-        f"{node_id('env', source)} --> {node_id('env', e.name)}"
+        f"{node_id('env', source)}{ARROW}{node_id('env', e.name)}"
         for e in catalog.environments
         for source in e.promotes_from
     ]
@@ -63,7 +68,7 @@ def dependencies(catalog: Catalog) -> list[str]:
         if nodes:
             lines += _subgraph(node_id("team", team.name), f"team {team.name}", nodes)
     lines += [
-        f"{node_id('app', a.name)} --> {node_id('app', dep)}"
+        f"{node_id('app', a.name)}{ARROW}{node_id('app', dep)}"
         for a in catalog.apps
         for dep in a.depends_on
     ]
@@ -87,3 +92,14 @@ def flowchart(catalog: Catalog, what: str = "all") -> str:
 def fenced(mermaid: str) -> str:
     """The Mermaid text in a Markdown code block, as GitHub renders it."""
     return f"```mermaid\n{mermaid}```\n"
+
+
+def too_large(mermaid: str) -> str | None:
+    """Why Mermaid's default limits refuse to draw `mermaid`, or None."""
+    edges = sum(1 for line in mermaid.splitlines() if ARROW in line)
+    problems = []
+    if edges > MAX_EDGES:
+        problems.append(f"{edges} arrows (Mermaid draws at most {MAX_EDGES} by default)")
+    if len(mermaid) > MAX_TEXT:
+        problems.append(f"{len(mermaid)} characters (Mermaid draws at most {MAX_TEXT} by default)")
+    return " and ".join(problems) if problems else None
