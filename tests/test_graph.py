@@ -308,9 +308,9 @@ def test_a_graph_beyond_mermaid_s_limits_is_printed_with_a_warning(tmp_path, mon
     assert result.exit_code == 0
     assert result.stdout == PROMOTION
     assert result.stderr == (
-        "warning: the graph has 4 arrows (Mermaid draws at most 3 by default): GitHub and "
-        "other pages that keep Mermaid's defaults show an error instead; draw one graph at a "
-        "time (--what), or raise maxEdges and maxTextSize where you render it\n"
+        "warning: the graph has 4 arrows (Mermaid draws at most 3 by default): a page that "
+        "keeps Mermaid's defaults shows an error instead; draw one graph at a time (--what), "
+        "or raise maxEdges and maxTextSize where you render it\n"
     )
 
 

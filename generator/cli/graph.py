@@ -39,9 +39,9 @@ def graph_command(catalog: Path | None, root: Path | None, what: str, fmt: str) 
     problem = mermaid.too_large(text)
     if problem:
         click.echo(
-            f"warning: the graph has {problem}: GitHub and other pages that keep Mermaid's "
-            "defaults show an error instead; draw one graph at a time (--what), or raise "
-            "maxEdges and maxTextSize where you render it",
+            f"warning: the graph has {problem}: a page that keeps Mermaid's defaults shows an "
+            "error instead; draw one graph at a time (--what), or raise maxEdges and "
+            "maxTextSize where you render it",
             err=True,
         )
     return EXIT_CLEAN

@@ -17,7 +17,7 @@ WHAT = ("promotion", "dependencies", "all")
 INDENT = "  "
 ARROW = " --> "
 # What Mermaid renders at most by default (its `maxEdges` and `maxTextSize`); a page that
-# does not raise them (GitHub's Markdown among them) refuses a larger diagram.
+# does not raise them shows an error instead of a larger diagram.
 MAX_EDGES = 500
 MAX_TEXT = 50_000
 _UNSAFE = re.compile(r"[^A-Za-z0-9_]")
