@@ -515,3 +515,17 @@ def test_the_status_docs_show_what_status_prints(tmp_path):
     docs = (ROOT / "docs" / "status.md").read_text()
     result = run(tmp_path, catalog=CATALOGS / "status-dag.yaml")
     assert code_blocks(docs, "## `gitopsgen status`")[0] == result.stdout == DAG_TEXT
+
+
+def test_markdown_escapes_what_the_catalog_writes():
+    text = (CATALOGS / "status.yaml").read_text()
+    odd = text.replace(
+        'reason: "INC-42: rounding error in totals, fixed in place"',
+        'reason: "<b>INC-42</b> | totals & tax\\n  wrong"',
+    )
+    assert odd != text
+    report = status_markdown.report(status(build_catalog(load_located(odd, "catalog.yaml"))))
+    assert report.splitlines()[-1] == (
+        "| `cart-api` | `prod-eu` | `2.3.1@sha256:9f2c7e1` | &lt;b&gt;INC-42&lt;/b&gt; \\| "
+        "totals &amp; tax wrong |"
+    )
