@@ -3,6 +3,7 @@ fixed catalogs, and every output parsed by Mermaid's own parser (tests/mermaid: 
 packages `mermaid` and `jsdom`, installed by `npm ci` there; .ci/run does it)."""
 
 import dataclasses
+import fcntl
 import json
 import os
 import re
@@ -240,15 +241,26 @@ def odd_catalog():
     return dataclasses.replace(catalog, environments=environments, apps=apps)
 
 
+def install_mermaid():
+    """The pinned parser (tests/mermaid/package-lock.json), installed on first use, as the
+    README's test command on a fresh machine needs; one installer at a time."""
+    with (MERMAID / ".install.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (MERMAID / "node_modules" / "mermaid").is_dir():
+            subprocess.run(
+                ["npm", "ci", "--prefix", str(MERMAID), "--no-audit", "--no-fund", "--silent"],
+                check=True,
+                timeout=600,
+            )
+
+
 def mermaid_parse(texts):
     """Mermaid's verdict on each text: {"diagramType": ...} or {"error": ...}."""
     if shutil.which("node") is None:
         # .ci/run installs node: in CI this is a failure, never a skip.
         assert os.environ.get("CI") != "true", "node is missing in CI"
         pytest.skip("node is not installed (Mermaid's parser runs on it; .ci/run installs it)")
-    assert (MERMAID / "node_modules" / "mermaid").is_dir(), (
-        "Mermaid's parser is not installed: run `npm ci --prefix tests/mermaid`"
-    )
+    install_mermaid()
     done = subprocess.run(
         ["node", str(MERMAID / "parse.mjs")],
         input=json.dumps(texts),
