@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from generator import textfile
 from generator.catalog import (
     access_checks,
+    chart_checks,
     checks,
     component_checks,
     container_checks,
@@ -26,6 +27,7 @@ from generator.catalog import (
     suppressions,
     url_checks,
     value_checks,
+    value_file_checks,
     workload_checks,
 )
 from generator.catalog.build import build_catalog
@@ -73,6 +75,12 @@ CHECKS: tuple[checks.Check, ...] = (
     value_checks.check_config_values,
     secret_checks.check_secret_prefixes,
     secret_checks.check_secret_keys,
+    chart_checks.check_image_or_chart,
+    chart_checks.check_chart_fields,
+    chart_checks.check_chart_versions,
+    chart_checks.check_addon_names,
+    chart_checks.check_addon_namespaces,
+    value_file_checks.check_value_files,
 )
 
 
@@ -179,6 +187,7 @@ def checked_catalog(
     schema, checks, usable = _checked_entries(doc)
     if usable is not None and root is not None and not has_errors(checks):
         checks += component_checks.component_findings(usable, root)
+        checks += value_file_checks.value_file_findings(usable, root)
     found = sorted_findings(schema + checks)
     # The apps the checks refuse are set aside too; what is left is rendered and checked.
     renderable = None if usable is None else set_aside(usable, checks)[0]

@@ -14,11 +14,13 @@ from generator.render.tree import Tree, sorted_tree
 
 def render(catalog: Catalog) -> Tree:
     tree: Tree = {}
-    for app in catalog.apps:
+    # A chart app has no base or overlay: Argo CD renders its chart (render/argocd.py).
+    image_apps = [app for app in catalog.apps if app.chart is None]
+    for app in image_apps:
         render_base(app, catalog.path, tree)
     for env in catalog.environments:
         render_namespace(env, catalog, tree)
-        for app in catalog.apps:
+        for app in image_apps:
             render_overlay(app, env, catalog, tree)
     render_argocd(catalog, tree)
     if has_owners(catalog):
