@@ -20,6 +20,10 @@ APPS_SUBDIR = "apps"
 PROJECTS_DIR = f"{ARGOCD_DIR}/{PROJECTS_SUBDIR}"
 APPS_DIR = f"{ARGOCD_DIR}/{APPS_SUBDIR}"
 ROOT_DIR = f"{ARGOCD_DIR}/root"
+ADDONS_SUBDIR = "addons"
+ADDONS_DIR = f"{ARGOCD_DIR}/{ADDONS_SUBDIR}"
+# The add-ons' AppProject beside their Applications (add-on names are DNS labels: no clash).
+ADDONS_PROJECT_FILE = "_project.yaml"
 KUSTOMIZATION = "kustomization.yaml"
 
 # Every generated file starts with this line, with the catalog's path between the two parts;
@@ -64,6 +68,7 @@ LABEL_COMPONENT = "app.kubernetes.io/component"
 LABEL_INSTANCE = "app.kubernetes.io/instance"
 LABEL_TEAM = "gitopsgen.io/team"
 LABEL_ENVIRONMENT = "gitopsgen.io/environment"
+LABEL_CLUSTER = "gitopsgen.io/cluster"
 LABEL_NAMESPACE_NAME = "kubernetes.io/metadata.name"
 MANAGED_BY = "gitopsgen"
 PSA_LABEL = "pod-security.kubernetes.io"
@@ -87,6 +92,7 @@ DNS_POD_LABEL = ("k8s-app", "kube-dns")
 # Names of generated Argo CD objects and namespace-wide objects.
 GUARDRAILS_SUFFIX = "guardrails"
 ROOT_PREFIX = "root"
+ADDONS_PREFIX = "addons"
 DEFAULT_DENY_POLICY = "default-deny"
 ALLOW_DNS_POLICY = "allow-dns"
 QUOTA_NAME = "quota"

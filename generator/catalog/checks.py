@@ -102,6 +102,8 @@ def check_versions(doc: Located) -> Iterator[Finding]:
                     doc.position(at, key=True),
                 )
                 continue
+            if "chart" in spec or "image" not in spec:  # chart_checks.check_chart_versions
+                continue
             policy = environments[env].get("imagePolicy", "tag")
             at_version = doc.position((*at, "version"))
             found = version_finding(version, policy, f"app '{app}'", env, at_version)

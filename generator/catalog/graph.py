@@ -139,9 +139,10 @@ def check_name_collisions(doc: Located) -> Iterator[Finding]:
         kind = "project" if "project" in what else "application"
         if (kind, name) in generated:
             other = generated[(kind, name)]
+            renamed = "add-on" if "add-on" in what + other else "app"
             yield rules.NAME_COLLISION.finding(
-                f"{what} and {other} would both be named '{name}' in Argo CD; rename the app "
-                "or the environment",
+                f"{what} and {other} would both be named '{name}' in Argo CD; rename the "
+                f"{renamed} or the environment",
                 doc.position(at, key=True),
             )
         else:
@@ -170,6 +171,20 @@ def check_name_collisions(doc: Located) -> Iterator[Finding]:
             f"the root project of cluster '{cluster}'",
         ):
             yield from claim(names.root_name(cluster), what, ("clusters", cluster))
+    for cluster, spec in _section(doc, "clusters").items():
+        addons = spec.get("addons") or {}
+        if addons:
+            yield from claim(
+                names.addons_project_name(cluster),
+                f"the add-ons project of cluster '{cluster}'",
+                ("clusters", cluster, "addons"),
+            )
+        for addon in addons:
+            yield from claim(
+                names.addon_application_name(cluster, addon),
+                f"add-on '{addon}' of cluster '{cluster}'",
+                ("clusters", cluster, "addons", addon),
+            )
     for app, spec in sorted(_section(doc, "apps").items()):
         for env in spec["environments"]:
             # A disabled (app, environment) has no Application, so its name is free.

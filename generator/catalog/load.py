@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from generator import textfile
 from generator.catalog import (
     access_checks,
+    chart_checks,
     checks,
     component_checks,
     container_checks,
@@ -27,6 +28,7 @@ from generator.catalog import (
     suppressions,
     url_checks,
     value_checks,
+    value_file_checks,
     workload_checks,
 )
 from generator.catalog.build import build_catalog
@@ -41,6 +43,12 @@ from generator.yamlio import Located, load_located
 if TYPE_CHECKING:  # the preflight sits above the loader (see rendered_findings)
     from generator.validate.clean import CleanMemo
 
+# What kind of app each is (an image or a chart app, with the fields that fit it): an app
+# these refuse is set aside before the other checks, which judge fields it should not have.
+SHAPE_CHECKS: tuple[checks.Check, ...] = (
+    chart_checks.check_image_or_chart,
+    chart_checks.check_chart_fields,
+)
 CHECKS: tuple[checks.Check, ...] = (
     checks.check_names,
     checks.check_references,
@@ -75,6 +83,10 @@ CHECKS: tuple[checks.Check, ...] = (
     value_checks.check_config_values,
     secret_checks.check_secret_prefixes,
     secret_checks.check_secret_keys,
+    chart_checks.check_chart_versions,
+    chart_checks.check_addon_names,
+    chart_checks.check_addon_namespaces,
+    value_file_checks.check_value_files,
 )
 
 
@@ -106,9 +118,13 @@ def _checked_entries(doc: Located) -> tuple[list[Finding], list[Finding], Locate
     usable, aside = set_aside(doc, schema)
     if usable is None:
         return schema, [], None
-    found = _once_per_place([f for check in CHECKS for f in check(usable)])
-    hidden = references_to(usable, aside)
-    return schema, [f for f in found if f.position not in hidden], usable
+    shape = [f for check in SHAPE_CHECKS for f in check(usable)]
+    shaped, misshapen = set_aside(usable, shape)
+    if shaped is None:
+        return schema, shape, None
+    found = _once_per_place(shape + [f for check in CHECKS for f in check(shaped)])
+    hidden = references_to(usable, aside | misshapen)
+    return schema, [f for f in found if f.position not in hidden], shaped
 
 
 def _once_per_place(found: list[Finding]) -> list[Finding]:
@@ -181,6 +197,7 @@ def checked_catalog(
     schema, checks, usable = _checked_entries(doc)
     if usable is not None and root is not None and not has_errors(checks):
         checks += component_checks.component_findings(usable, root)
+        checks += value_file_checks.value_file_findings(usable, root)
     found = sorted_findings(schema + checks)
     # The apps the checks refuse are set aside too; what is left is rendered and checked.
     renderable = None if usable is None else set_aside(usable, checks)[0]

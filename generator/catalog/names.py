@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from generator.constants import GUARDRAILS_SUFFIX, ROOT_PREFIX
+from generator.constants import ADDONS_PREFIX, GUARDRAILS_SUFFIX, ROOT_PREFIX
 
 DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
 DNS_SUBDOMAIN = re.compile(
@@ -63,3 +63,11 @@ def guardrails_project_name(env: str) -> str:
 
 def root_name(cluster: str) -> str:
     return f"{ROOT_PREFIX}-{cluster}"
+
+
+def addons_project_name(cluster: str) -> str:
+    return f"{ADDONS_PREFIX}-{cluster}"
+
+
+def addon_application_name(cluster: str, addon: str) -> str:
+    return f"{ADDONS_PREFIX}-{cluster}-{addon}"

@@ -193,12 +193,15 @@ EGRESS = _rule(
 
 URL = _rule(
     "catalog-url",
-    "The repository and every cluster server are exact URLs, never patterns.",
+    "The repository, every cluster server and every chart repository are exact URLs, never "
+    "patterns.",
     "Argo CD reads an AppProject's sourceRepos and destination servers as glob patterns: "
     '`repository.url: "*"` would let the projects pull from any repository, `server: "*"` '
     "deploy to any cluster. The repository is an https URL, an ssh:// URL or git@host:path; a "
     "server is an https URL (such as https://kubernetes.default.svc); neither may hold a glob "
-    "character (`*?[]{}!`), whitespace, a query or a fragment.",
+    "character (`*?[]{}!`), whitespace, a query or a fragment. A chart's `repoURL` is a Helm "
+    "repository (https://) or an OCI registry with its path (oci://), without credentials; "
+    "the AppProject of the app (or the add-ons) allows exactly that repository.",
 )
 RESERVED_NAMESPACE = _rule(
     "catalog-reserved-namespace",
@@ -252,6 +255,40 @@ CONFIG_VALUE = _rule(
     "them.)",
 )
 
+CHART = _rule(
+    "catalog-chart",
+    "An app runs an image or a Helm chart, with the fields that fit it.",
+    "An app names `image` (a container image gitopsgen renders) or `chart: {repoURL, name}` (a "
+    "Helm chart Argo CD renders), exactly one of them. A chart app takes `team`, `chart`, "
+    "`values`, `valueFiles`, `dependsOn`, `suppress` and, per environment, `enabled`, "
+    "`version`, `hotfix`, `values` and `valueFiles`; the workload fields of an image app "
+    "(ports, probes, resources, config, secrets, volumes, sidecars ...) are the chart's to "
+    "decide, through its `values`. An image app takes no `values` or `valueFiles`.",
+)
+CHART_VERSION = _rule(
+    "catalog-chart-version",
+    "Chart versions are SemVer.",
+    "Helm charts are versioned by SemVer 2.0 (an optional leading `v`, pre-release and build "
+    "parts allowed): a chart app's `environments.<env>.version` and an add-on's `version`. "
+    "The environment's imagePolicy is about images and does not apply to charts; a digest "
+    "is not a chart version.",
+)
+VALUE_FILE = _rule(
+    "catalog-value-file",
+    "Value files are hand-owned files of this repository.",
+    "`valueFiles` are paths relative to the repository root, outside the generated folders "
+    "(base/, overlays/, argocd/), naming a file that exists (not a folder, not a symbolic "
+    "link leading out of the repository), without glob characters. Argo CD reads them from "
+    "this repository at the catalog's revision (`$values/<path>`).",
+)
+ADDON_NAMESPACE = _rule(
+    "catalog-addon-namespace",
+    "Add-ons run in namespaces of their own, never in an environment's or Argo CD's.",
+    "An add-on's project may deploy anything into its namespace: in an environment's "
+    "namespace (where its guardrails and apps live) it could replace the guardrails, in the "
+    "Argo CD namespace the Applications and projects. Several add-ons may share a namespace.",
+)
+
 CATALOG_RULES: tuple[Rule, ...] = (
     SCHEMA,
     UNKNOWN_KEY,
@@ -287,4 +324,8 @@ CATALOG_RULES: tuple[Rule, ...] = (
     SYSTEM_PATH,
     SECRET_KEY,
     CONFIG_VALUE,
+    CHART,
+    CHART_VERSION,
+    VALUE_FILE,
+    ADDON_NAMESPACE,
 )

@@ -92,4 +92,7 @@ def nearest(paths: tuple[str, ...], at: NodePath, most: int = 2) -> list[str]:
         return count
 
     ranked = sorted(candidates or paths, key=lambda p: (-shared(p), len(p.split(".")), p))
+    # A field of another section altogether (an add-on's `version`) is no hint here.
+    if shared(ranked[0]):
+        ranked = [p for p in ranked if shared(p)]
     return ranked[:most]

@@ -87,6 +87,39 @@ def server_problem(url: str) -> str | None:
     return None
 
 
+def chart_repository_problem(url: str) -> str | None:
+    """Why `url` is not one exact Helm repository (https://) or OCI registry path (oci://)
+    Argo CD and Helm can pull a chart from, or None."""
+    problem = _pattern_problem(url)
+    if problem:
+        return problem
+    parts = urlsplit(url)
+    if parts.scheme not in ("https", "oci"):
+        return "is not an https:// (Helm repository) or oci:// (OCI registry) URL"
+    if parts.username is not None or parts.password is not None:
+        return "holds credentials; put them in Argo CD's repository secret, not in git"
+    if not _host_ok(parts):
+        return "has no valid host"
+    if parts.query or "?" in url:
+        return "holds a query ('?')"
+    if parts.fragment or "#" in url:
+        return "holds a fragment ('#')"
+    if parts.scheme == "oci" and ("@" in parts.path or ":" in parts.path):
+        return "holds a tag or digest; the chart version goes under `version`"
+    return None
+
+
+def _charts(doc: Located) -> Iterator[tuple[tuple[str, ...], str, str]]:
+    """Every chart's repoURL: (its node, what it belongs to, the URL)."""
+    for app, spec in _section(doc, "apps").items():
+        if isinstance(spec.get("chart"), dict):
+            yield ("apps", app, "chart", "repoURL"), f"app '{app}'", spec["chart"]["repoURL"]
+    for cluster, spec in _section(doc, "clusters").items():
+        for addon, addon_spec in (spec.get("addons") or {}).items():
+            at = ("clusters", cluster, "addons", addon, "chart", "repoURL")
+            yield at, f"add-on '{addon}' of cluster '{cluster}'", addon_spec["chart"]["repoURL"]
+
+
 def _redacted(url: str) -> str:
     """`url` as a message may show it: a password in it never is."""
     try:
@@ -118,4 +151,13 @@ def check_urls(doc: Located) -> Iterator[Finding]:
                 "cluster's API server URL, e.g. https://prod.k8s.example.com (or "
                 f"{c.IN_CLUSTER} for the cluster Argo CD runs in)",
                 doc.position(("clusters", cluster, "server")),
+            )
+    for at, what, repo in _charts(doc):
+        problem = chart_repository_problem(repo)
+        if problem:
+            yield rules.URL.finding(
+                f"chart repoURL {shown(_redacted(repo))} of {what} {problem}; write the Helm "
+                "repository, e.g. https://charts.jetstack.io, or the OCI registry and path, "
+                "e.g. oci://ghcr.io/example/charts",
+                doc.position(at),
             )

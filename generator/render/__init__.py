@@ -6,6 +6,7 @@ from collections.abc import Collection
 
 from generator.catalog.model import Catalog
 from generator.constants import CODEOWNERS_FILE
+from generator.render.addons import render_addons
 from generator.render.argocd import render_argocd
 from generator.render.base import render_base
 from generator.render.codeowners import has_owners, render_codeowners
@@ -17,8 +18,9 @@ from generator.render.tree import Tree, sorted_tree
 def render(catalog: Catalog, apps: Collection[str] | None = None) -> Tree:
     """The whole tree; with `apps`, only those apps' own files (base, overlays, Applications)
     beside every file of the environments and of Argo CD that is not one app's."""
-    chosen = [a for a in catalog.apps if apps is None or a.name in apps]
     tree: Tree = {}
+    # A chart app has no base or overlay: Argo CD renders its chart (render/argocd.py).
+    chosen = [a for a in catalog.apps if a.chart is None and (apps is None or a.name in apps)]
     for app in chosen:
         render_base(app, catalog.path, tree)
     for env in catalog.environments:
@@ -26,6 +28,7 @@ def render(catalog: Catalog, apps: Collection[str] | None = None) -> Tree:
         for app in chosen:
             render_overlay(app, env, catalog, tree)
     render_argocd(catalog, tree, apps)
+    render_addons(catalog, tree)
     if has_owners(catalog):
         tree[CODEOWNERS_FILE] = render_codeowners(catalog).encode("utf-8")
     return sorted_tree(tree)

@@ -18,6 +18,8 @@ sandbox with `promotesFrom: []`, ends no promotion): what they share needs a tea
 is admin of every one of them, since one approval suffices. Where no team is, the line
 lists the admins of each (any one of them approves alone, which the file says). An app's
 base likewise belongs to the admins of every last environment the app runs in.
+A hand-owned value file of a chart app or an add-on reaches every environment that reads
+it at once: it belongs to the admins of the last ones that read it.
 """
 
 from __future__ import annotations
@@ -76,6 +78,45 @@ def _who(catalog: Catalog, ends: tuple[Environment, ...]) -> str:
     )
 
 
+def _upstream(catalog: Catalog, env: Environment) -> set[str]:
+    """Every environment a version passes through before `env`."""
+    found: set[str] = set()
+    todo = list(env.promotes_from)
+    while todo:
+        name = todo.pop()
+        if name not in found:
+            found.add(name)
+            todo.extend(catalog.environment(name).promotes_from)
+    return found
+
+
+def _value_file_lines(catalog: Catalog, shared: list[str]) -> list[str]:
+    """Value files are read at the repository's revision by every environment that names
+    them: a change reaches them all at once, so it belongs to the admins of the last ones
+    that read it (those no other reader comes after in promotion order; an add-on's: the
+    last environments on its cluster, else the shared owners)."""
+    readers: dict[str, list[Environment]] = {}
+    for env in catalog.environments:
+        for app in catalog.apps:
+            deployment = app.deployment(env.name)
+            if app.chart is not None and deployment.enabled:
+                for path in deployment.values.value_files:
+                    readers.setdefault(path, []).append(env)
+    for cluster in catalog.clusters:
+        on_cluster = [e for e in catalog.environments if e.cluster == cluster.name]
+        for addon in cluster.addons:
+            for path in addon.value_files:
+                readers.setdefault(path, []).extend(on_cluster)
+    lines: list[str] = []
+    for path, envs in sorted(readers.items()):
+        before = {name for env in envs for name in _upstream(catalog, env)}
+        ends = tuple(dict.fromkeys(e for e in envs if e.name not in before))
+        owners = _owners(catalog, ends) if ends else shared
+        if owners:
+            lines.append(f"/{_escape(path.strip('/'))} {' '.join(owners)}")
+    return lines
+
+
 def render_codeowners(catalog: Catalog) -> str:
     """The whole CODEOWNERS file; later lines win in GitHub, so the shared folders come first
     and the catalog last."""
@@ -123,6 +164,10 @@ def render_codeowners(catalog: Catalog) -> str:
         )
         lines += ["", f"# base/ of apps not in {every}{listed}: {each}"]
         lines += bases
+    files = _value_file_lines(catalog, shared)
+    if files:
+        lines += ["", "# value files: the admins of the last environment that reads each"]
+        lines += files
     if shared:
         lines += ["", f"# the catalog and this file ({_who(catalog, ends)})"]
         if not catalog.path.startswith(("/", "../")):

@@ -241,7 +241,8 @@ def env_findings(
     objects: list[tuple[str, dict[str, Any]]] = []  # (source, object)
     owners: dict[str, App | None] = {}
     for app in catalog.apps:
-        if not app.deployment(env.name).enabled:
+        # A chart app's objects are the chart's: Argo CD renders them, not the catalog.
+        if not app.deployment(env.name).enabled or app.chart is not None:
             continue
         source = f"{PREFIX}/{env.name}/{app.name}"
         owners[source] = app
