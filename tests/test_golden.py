@@ -52,6 +52,7 @@ def test_no_yaml_aliases(case):
 
 def test_golden_cases_exist():
     assert CASES == [
+        "backups",
         "batch",
         "components",
         "containers",

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from generator import textfile
 from generator.catalog import (
     access_checks,
+    backup_checks,
     checks,
     component_checks,
     container_checks,
@@ -73,6 +74,7 @@ CHECKS: tuple[checks.Check, ...] = (
     value_checks.check_config_values,
     secret_checks.check_secret_prefixes,
     secret_checks.check_secret_keys,
+    backup_checks.check_backups,
 )
 
 

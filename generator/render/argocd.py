@@ -34,6 +34,8 @@ GUARDRAILS_NAMESPACED = (
     ("networking.k8s.io", "NetworkPolicy"),
     ("rbac.authorization.k8s.io", "RoleBinding"),
 )
+# ... and, where the environment has `backups`, the Schedules in Velero's namespace.
+GUARDRAILS_BACKUPS = (("velero.io", "Schedule"),)
 WAVE_PROJECTS = -2
 WAVE_GUARDRAILS = -1
 
@@ -91,6 +93,10 @@ def app_project(env: Environment, catalog: Catalog, guardrails: bool) -> dict[st
             {"group": "", "kind": "Namespace", "name": env.namespace}
         ]
         spec["namespaceResourceWhitelist"] = _kinds(GUARDRAILS_NAMESPACED)
+        if env.backup_namespace is not None:
+            server = catalog.cluster(env.cluster).server
+            spec["destinations"].append({"server": server, "namespace": env.backup_namespace})
+            spec["namespaceResourceWhitelist"] += _kinds(GUARDRAILS_BACKUPS)
     else:
         spec["clusterResourceWhitelist"] = []
         spec["namespaceResourceBlacklist"] = _kinds(GUARDRAIL_KINDS)
