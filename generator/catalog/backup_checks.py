@@ -79,9 +79,14 @@ def _velero_namespaces(doc: Located) -> Iterator[Finding]:
         other = taken.get((spec["cluster"], namespace))
         if other is not None:
             at = ("environments", env, "backups")
+            whose = (
+                "its own namespace, where its apps run"
+                if other == env
+                else f"the namespace of environment '{other}' on cluster '{spec['cluster']}'"
+            )
             yield rules.BACKUP.finding(
-                f"environment '{env}' puts its Velero Schedules in namespace '{namespace}', the "
-                f"namespace of environment '{other}' on cluster '{spec['cluster']}'; set "
+                f"environment '{env}' puts its Velero Schedules in namespace '{namespace}', "
+                f"{whose}; set "
                 f"`environments.{env}.backups.namespace` to Velero's own namespace (default "
                 f"{c.DEFAULT_VELERO_NAMESPACE})",
                 doc.position((*at, "namespace"))

@@ -33,6 +33,9 @@ def _parse(text: str) -> Fraction | str:
     sign = -1 if text[:1] == "-" else 1
     if not rest:
         return f"'{text}' is not a Go duration {EXAMPLES}"
+    if any(ch.isspace() for ch in text):
+        joined = "".join(text.split())
+        return f"'{text}' has a space, which a Go duration never has; write '{joined}'"
     total = Fraction(0)
     while rest:
         match = _PART.match(rest)
