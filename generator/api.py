@@ -126,3 +126,13 @@ def diff(repo: Repository, base: str) -> RenderedDiff:
     """What the change from git revision `base` to the working tree does to the objects
     Kustomize renders for each affected overlay, built on both sides; changes nothing."""
     return rendered_diff(repo.root, load(repo), repo.catalog_path, base, repo.limits.catalog)
+
+
+def read(repo: Repository) -> Catalog:
+    """The catalog model for views of the catalog (`status`, `graph`): its schema and checks
+    apply (an invalid catalog raises FindingsError), the manifest rules on what it renders
+    do not (that is validate's job, and it costs the time of a render)."""
+    text = read_text(repo.catalog_path, repo.catalog_shown, repo.limits.catalog)
+    return catalog_from_text(
+        text, repo.catalog_shown, repo.root, repo.limits.catalog, preflight=False
+    )

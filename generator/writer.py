@@ -90,20 +90,36 @@ def _classify(found: Found, full: Path, rel: str, tree: Tree) -> None:
         found.others.append(rel)
 
 
-def scan(root: Path, tree: Tree, beside: Sequence[Path] = ()) -> Found:
-    """What is in the generated folders, and the generated single files (CODEOWNERS) that
-    have the header; the leftovers of killed runs there and beside the files of `beside`."""
+def _walk(found: Found, root: Path, top: str, tree: Tree) -> None:
+    """Classify the files of the folder `top` (ending in /) or the file `top`."""
+    base = root / top.rstrip("/")
+    if not top.endswith("/"):
+        if base.is_symlink() or base.exists():
+            _classify(found, base, top, tree)
+        return
+    if base.is_symlink() or not base.is_dir():
+        return
+    for folder, dirs, files in os.walk(base):
+        dirs.sort()
+        for name in sorted(files):
+            full = Path(folder, name)
+            _classify(found, full, full.relative_to(root).as_posix(), tree)
+
+
+def scan(
+    root: Path, tree: Tree, beside: Sequence[Path] = (), within: Sequence[str] | None = None
+) -> Found:
+    """What is in the generated folders (or only in the folders and files of `within`), and
+    the generated single files (CODEOWNERS) that have the header; the leftovers of killed
+    runs there and beside the files of `beside`."""
     found = Found()
     try:
+        if within is not None:
+            for top in within:
+                _walk(found, root, top, tree)
+            return found
         for top in GENERATED_DIRS:
-            base = root / top
-            if not base.is_dir() or base.is_symlink():
-                continue
-            for folder, dirs, files in os.walk(base):
-                dirs.sort()
-                for name in sorted(files):
-                    full = Path(folder, name)
-                    _classify(found, full, full.relative_to(root).as_posix(), tree)
+            _walk(found, root, top + "/", tree)
         for rel in GENERATED_FILES:  # a hand-written one is left alone: `plan` refuses it
             full = root / rel
             if full.is_file() and not full.is_symlink():
@@ -136,8 +152,12 @@ def _blocked(root: Path, path: str) -> bool:
     return False
 
 
-def plan(root: Path, tree: Tree, beside: Sequence[Path] = ()) -> tuple[Plan, list[Finding]]:
-    found = scan(root, tree, beside)
+def plan(
+    root: Path, tree: Tree, beside: Sequence[Path] = (), within: Sequence[str] | None = None
+) -> tuple[Plan, list[Finding]]:
+    """What writing `tree` changes; with `within` (folders ending in / and files), only
+    there: `tree` then holds only files inside them."""
+    found = scan(root, tree, beside, within)
     current, others = found.generated, found.others
     blocked = [p for p in tree if p in others or (p not in current and _blocked(root, p))]
     findings = [

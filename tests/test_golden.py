@@ -62,6 +62,7 @@ def test_golden_cases_exist():
         "five-environments",
         "minimal",
         "platform-shape",
+        "promotion-dag",
         "statefulset",
     ]
 

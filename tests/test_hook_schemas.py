@@ -162,7 +162,7 @@ def command_lines():
 
 def test_every_gitopsgen_command_line_parses():
     lines = command_lines()
-    assert {words[0] for words in lines} == {"generate", "validate", "diff"}
+    assert {words[0] for words in lines} == {"generate", "validate", "diff", "status"}
     shards = [words[words.index("--shard") + 1] for words in lines if "--shard" in words]
     assert sorted(set(shards)) == ["1/4", "2/4", "3/4", "4/4"]
     for words in lines:

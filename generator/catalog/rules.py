@@ -35,8 +35,8 @@ INVALID_NAME = _rule(
 UNKNOWN_REFERENCE = _rule(
     "catalog-unknown-reference",
     "References name a cluster, team, environment or app the catalog defines.",
-    "An environment's cluster and access teams, an app's team, dependsOn and environments "
-    "must all exist.",
+    "An environment's cluster, access teams and promotesFrom, an app's team, dependsOn and "
+    "environments must all exist.",
 )
 MISSING_ENVIRONMENT = _rule(
     "catalog-missing-environment",
@@ -64,6 +64,16 @@ DEPENDENCY_CYCLE = _rule(
     "catalog-dependency-cycle",
     "dependsOn has no cycles.",
     "Sync waves follow dependsOn; a cycle has no order.",
+)
+PROMOTES_FROM = _rule(
+    "catalog-promotes-from",
+    "promotesFrom names earlier environments, each once.",
+    "`environments.<env>.promotesFrom` lists the environments a version must have run in "
+    "before it runs in `<env>` (default: the environment before it; `[]` makes it a second "
+    "entry point, where versions land directly as in the first). The list of environments is "
+    "the promotion order, so each source is listed before `<env>`: naming the environment "
+    "itself or a later one is an error, and the message shows the cycle a later one closes. "
+    "Name each source once.",
 )
 DEPENDENCY_DISABLED = _rule(
     "catalog-dependency-disabled",
@@ -263,6 +273,7 @@ CATALOG_RULES: tuple[Rule, ...] = (
     HOST_TEMPLATE,
     DUPLICATE_HOST,
     DEPENDENCY_CYCLE,
+    PROMOTES_FROM,
     DEPENDENCY_DISABLED,
     NAME_COLLISION,
     PROBE,

@@ -20,6 +20,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "lint": ("generator.cli.lint", "lint_command"),
     "promote": ("generator.cli.promote", "promote_command"),
     "diff": ("generator.cli.diff", "diff_command"),
+    "status": ("generator.cli.status", "status_command"),
+    "graph": ("generator.cli.graph", "graph_command"),
     "rules": ("generator.cli.rules", "rules_command"),
     "explain": ("generator.cli.rules", "explain_command"),
 }

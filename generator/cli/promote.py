@@ -1,4 +1,4 @@
-"""`gitopsgen promote`: move app versions to the next environment, regenerate, maybe commit."""
+"""`gitopsgen promote`: move app versions along the promotion order, regenerate, maybe commit."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from generator.gitops.promote_plan import PromoteRequest
     "source",
     metavar="ENV",
     default=None,
-    help="The environment to take versions from [default: the one before --to].",
+    help="The environment to take versions from [default: the one --to promotes from].",
 )
 @click.option("--all", "every", is_flag=True, help="Every app whose version differs.")
 @click.option("--branch", metavar="NAME", default=None, help="Commit on this new branch.")
@@ -41,13 +41,16 @@ def promote_command(
     catalog: Path | None,
     root: Path | None,
 ) -> int:
-    """Move each APP's version from the previous environment (or --from) into --to.
+    """Move each APP's version from the environment --to promotes from (or --from) into --to.
 
+    The source is the one environment in --to's promotesFrom (by default the one before it);
+    with several, pass --from naming one of them (exit 2 otherwise).
     Edits the catalog in place, changing only those versions, then regenerates the tree:
     both change together, or neither does (a refused write exits 2).
-    Refused (exit 1, nothing written) when it skips an environment, rolls a version back or
-    enables a disabled app, unless --force; always refused from a disabled app or without a
-    digest into a digest environment.
+    Refused (exit 1, nothing written) when it skips an environment, rolls a version back,
+    enables a disabled app, or moves a version that did not run in every source of --to,
+    unless --force; always refused from a disabled app or without a digest into a digest
+    environment.
     """
     if bool(apps) == every:
         raise UsageError("name the apps to promote, or pass --all (not both)")

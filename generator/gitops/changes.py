@@ -1,16 +1,18 @@
 """What a git change touches: the (environment, app) pairs `validate --changed` checks.
 
-A catalog change is judged by its effect: the tree is rendered from the catalog at the
-base revision and from the working catalog, and every folder whose generated files differ
-is in scope (an environment-wide change, such as a quota or a host template, so widens to
-every app of that environment). Hand edits under base/, overlays/ and argocd/ add the pairs
+A catalog change is judged by its effect. An edit inside some apps' own entries is judged on
+the data (generator.gitops.catalog_diff): those apps' folders in the environments it edits.
+Any other change renders the tree from the catalog at the base revision and from the
+working catalog, and every folder whose generated files differ is in scope (an
+environment-wide change, such as a quota or a host template, so widens to every app of that
+environment). Hand edits under base/, overlays/ and argocd/ add the pairs
 they belong to. Every environment in scope brings its `_namespace`, whose policies the
 rules of its apps read.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from generator.catalog.load import catalog_from_text
@@ -19,10 +21,12 @@ from generator.constants import APPS_DIR, BASE_DIR, NAMESPACE_DIR, OVERLAYS_DIR,
 from generator.errors import GitopsgenError, UsageError
 from generator.finding import Position
 from generator.gitops import git
+from generator.gitops.catalog_diff import app_local_pairs
 from generator.limits import CATALOG, Limits
 from generator.render import render
 from generator.render.tree import Tree
 from generator.textfile import decode
+from generator.yamlio import load_plain
 
 Pair = tuple[str, str | None]
 
@@ -50,29 +54,53 @@ def pairs_of_path(path: str, catalog: Catalog) -> set[Pair]:
     return {(e, a) for e, a in found if a is None or a in apps}
 
 
-def _tree_at(root: Path, top: Path, base: str, catalog_shown: str, limits: Limits) -> Tree | None:
-    """The tree the catalog at `base` renders, or None when it cannot be rendered."""
+def _text_at(root: Path, top: Path, base: str, catalog_shown: str) -> str | None:
+    """The catalog's text at `base`, or None when it has none there (or it is not text)."""
     rel = (root / catalog_shown).resolve().relative_to(top).as_posix()
     data = git.show(top, base, rel)
     if data is None:
         return None
     try:
-        text = decode(data, catalog_shown)
+        return decode(data, catalog_shown)
+    except GitopsgenError:
+        return None
+
+
+def _tree_of(text: str | None, catalog_shown: str, limits: Limits) -> Tree | None:
+    """The tree the catalog `text` renders, or None when it cannot be rendered."""
+    if text is None:
+        return None
+    try:
         return render(catalog_from_text(text, catalog_shown, limits=limits, preflight=False))
     except GitopsgenError:
         return None
+
+
+def _catalog_pairs(
+    text: str | None, catalog_shown: str, catalog: Catalog, tree: Callable[[], Tree], limits: Limits
+) -> set[Pair]:
+    """The pairs a change of the catalog (from `text`, at the base) touches."""
+    if text is not None:
+        local = app_local_pairs(load_plain(text, limits), catalog.raw, catalog)
+        if local is not None:
+            return local
+    old = _tree_of(text, catalog_shown, limits)
+    if old is None:
+        return _all(catalog)
+    return {p for path in _differing(old, tree()) for p in pairs_of_path(path, catalog)}
 
 
 def changed_pairs(
     root: Path,
     catalog_shown: str,
     catalog: Catalog,
-    tree: Tree,
+    tree: Callable[[], Tree],
     base: str,
     limits: Limits = CATALOG,
 ) -> set[Pair]:
     """The pairs the change since `base` touches; the catalog at `base` is read within
-    `limits` (the working catalog's)."""
+    `limits` (the working catalog's); `tree` renders the working catalog, called only when
+    the rendered trees must be compared."""
     top = git.find_root(root)
     if top is None:
         raise UsageError(
@@ -88,19 +116,12 @@ def changed_pairs(
     for path in local:
         pairs |= pairs_of_path(path, catalog)
     if catalog_shown in local:
-        old = _tree_at(root, top.resolve(), base, catalog_shown, limits)
-        differing = _differing(old, tree)
-        pairs |= (
-            {p for path in differing for p in pairs_of_path(path, catalog)}
-            if old
-            else _all(catalog)
-        )
+        text = _text_at(root, top.resolve(), base, catalog_shown)
+        pairs |= _catalog_pairs(text, catalog_shown, catalog, tree, limits)
     return pairs | {(env, None) for env, _ in pairs}
 
 
-def _differing(old: Tree | None, new: Tree) -> Iterable[str]:
-    if old is None:
-        return new.keys()
+def _differing(old: Tree, new: Tree) -> Iterable[str]:
     return sorted(p for p in set(old) | set(new) if old.get(p) != new.get(p))
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from generator.catalog.load import catalog_from_text, read_text
 from generator.catalog.model import Catalog
+from generator.catalog.promotion_order import app_sources
 from generator.errors import FindingsError, GitopsgenError, RefusedError, UsageError
 from generator.gitops import git
 from generator.gitops.promote_plan import (
@@ -23,10 +24,12 @@ from generator.gitops.promote_plan import (
     commit_message,
     plan_promotion,
 )
+from generator.gitops.promotion_history import read_history
 from generator.limits import CATALOG, Limits
 from generator.render import render
+from generator.rules.promotion import ORDER, check_promotion
 from generator.writer import Plan, apply, exclusive, plan
-from generator.yamlio import set_scalars
+from generator.yamlio import load_located, set_scalars
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,34 @@ def _edited(
         raise RefusedError(reasons) from None
 
 
+def _unproven(
+    catalog_path: Path,
+    shown: str,
+    edited: str,
+    catalog: Catalog,
+    moves: PromotionPlan,
+    limits: Limits,
+) -> list[GitopsgenError]:
+    """Where a promoted version did not run in every other source of a target with several
+    (`promotion-order` on the edited catalog and the catalog's git history): taken from one
+    source, it must have run in the others too. A target with one source is never asked."""
+    target = catalog.environment(moves.target)
+    keys = frozenset(
+        (m.app, target.name)
+        for m in moves.moves
+        if len(app_sources(catalog, catalog.app(m.app), target)) > 1
+    )
+    if not keys:
+        return []
+    history = read_history(catalog_path, "HEAD", limits)
+    found = check_promotion(catalog, load_located(edited, shown, limits), history, keys)
+    return [
+        UsageError(f"{f.message} ({f.rule}); --force promotes it anyway", f.position)
+        for f in found
+        if f.rule == ORDER.id
+    ]
+
+
 def _check_branch(root: Path, catalog_path: Path, shown: str, branch: str) -> None:
     if git.find_root(root) is None:
         raise UsageError(f"{root} is not inside a git repository; run 'git init' or drop --branch")
@@ -83,6 +114,10 @@ def _decide(
     if not moves.moves:
         return _Decided(moves)
     edited, catalog = _edited(text, shown, moves, root, limits)
+    if not request.force and (
+        unproven := _unproven(catalog_path, shown, edited, catalog, moves, limits)
+    ):
+        raise RefusedError(unproven)
     todo, conflicts = plan(root, render(catalog), (catalog_path,))
     if conflicts:
         raise FindingsError(conflicts)

@@ -1,8 +1,10 @@
 """What a promotion does, decided on the catalog model alone: which versions move where, or
 why not. Pure: no files, no git.
 
-Refused unless forced: skipping an environment (the source is not directly before the
-target in promotion order), moving a version older than the target's (SemVer), moving into
+The source is the target's one source in promotion order (`promotesFrom`, by default the
+environment before it); a target with several sources needs `--from`, naming one of them
+(`promote_source`). Refused unless forced: skipping an environment (the source is not one
+the target promotes from), moving a version older than the target's (SemVer), moving into
 an environment where the app is disabled. Refused even when forced: moving from an
 environment where the app is disabled (there is no version), and moving a version without a
 digest into a `digest` environment (ARCHITECTURE §2).
@@ -10,12 +12,12 @@ digest into a `digest` environment (ARCHITECTURE §2).
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 
 from generator.catalog.model import App, Catalog, Deployment, Environment
 from generator.errors import GitopsgenError, RefusedError, UsageError
 from generator.finding import Position
+from generator.gitops.promote_source import choose_source, environment, position, skips, unknown
 from generator.k8s.imageref import split_version
 from generator.manifest import NodePath
 from generator.semver import compare_versions
@@ -25,7 +27,7 @@ from generator.semver import compare_versions
 class PromoteRequest:
     apps: tuple[str, ...]  # empty with `every`
     target: str
-    source: str | None = None  # default: the environment before `target`
+    source: str | None = None  # default: the one environment `target` promotes from
     every: bool = False  # every app whose version differs (enabled in both)
     force: bool = False
 
@@ -56,43 +58,8 @@ class PromotionPlan:
         return found
 
 
-def _unknown(what: str, name: str, known: list[str]) -> UsageError:
-    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-    hint = f"did you mean '{close[0]}'?" if close else f"known {what}s: {', '.join(known)}"
-    return UsageError(f"unknown {what} '{name}'; {hint}")
-
-
-def _environment(catalog: Catalog, name: str) -> Environment:
-    for env in catalog.environments:
-        if env.name == name:
-            return env
-    raise _unknown("environment", name, [e.name for e in catalog.environments])
-
-
-def _position(catalog: Catalog, at: NodePath) -> Position:
-    for end in range(len(at), 0, -1):
-        if at[:end] in catalog.positions:
-            line, column = catalog.positions[at[:end]]
-            return Position(catalog.path, line, column)
-    return Position(catalog.path)
-
-
 def _where(catalog: Catalog, d: Deployment, key: str) -> Position:
-    return _position(catalog, ("apps", d.app, "environments", d.environment, key))
-
-
-def _source(catalog: Catalog, request: PromoteRequest, target: Environment) -> Environment:
-    if request.source is not None:
-        source = _environment(catalog, request.source)
-        if source.name == target.name:
-            raise UsageError(f"--from and --to both name '{target.name}'; name two environments")
-        return source
-    if target.index == 0:
-        raise UsageError(
-            f"'{target.name}' is the first environment in promotion order: there is nothing "
-            "to promote from; pass --from ENV"
-        )
-    return catalog.environments[target.index - 1]
+    return position(catalog, ("apps", d.app, "environments", d.environment, key))
 
 
 Reason = tuple[bool, GitopsgenError]  # (whether --force overrides it, what is wrong)
@@ -153,12 +120,12 @@ def _check(catalog: Catalog, app: App, source: Environment, target: Environment)
 def plan_promotion(catalog: Catalog, request: PromoteRequest) -> PromotionPlan:
     """The moves `request` asks for; UsageError (exit 2) for names that do not exist,
     RefusedError (exit 1) with every reason when the promotion is refused."""
-    target = _environment(catalog, request.target)
-    source = _source(catalog, request, target)
+    target = environment(catalog, request.target)
+    source = choose_source(catalog, target, request.source)
     names = [a.name for a in catalog.apps]
     for name in request.apps:
         if name not in names:
-            raise _unknown("app", name, names)
+            raise unknown("app", name, names)
     if request.every:
         apps = [
             a
@@ -179,19 +146,8 @@ def plan_promotion(catalog: Catalog, request: PromoteRequest) -> PromotionPlan:
             continue
         reasons += _check(catalog, app, source, target)
         moves.append(Move(app.name, src.version, dst.version, enable=not dst.enabled))
-    if moves and source.index != target.index - 1:
-        order = " -> ".join(e.name for e in catalog.environments)
-        reasons.insert(
-            0,
-            (
-                True,
-                UsageError(
-                    f"{source.name} is not directly before {target.name} in promotion order "
-                    f"({order}); promote through each environment in turn, or pass --force",
-                    _position(catalog, ("environments", target.name)),
-                ),
-            ),
-        )
+    if moves and source.name not in target.promotes_from:
+        reasons.insert(0, (True, skips(catalog, source, target)))
     shown = [reason for forceable, reason in reasons if not (forceable and request.force)]
     if shown:
         raise RefusedError(shown)

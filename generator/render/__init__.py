@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from generator.catalog.model import Catalog
 from generator.constants import CODEOWNERS_FILE
 from generator.render.argocd import render_argocd
@@ -12,15 +14,18 @@ from generator.render.overlay import render_overlay
 from generator.render.tree import Tree, sorted_tree
 
 
-def render(catalog: Catalog) -> Tree:
+def render(catalog: Catalog, apps: Collection[str] | None = None) -> Tree:
+    """The whole tree; with `apps`, only those apps' own files (base, overlays, Applications)
+    beside every file of the environments and of Argo CD that is not one app's."""
+    chosen = [a for a in catalog.apps if apps is None or a.name in apps]
     tree: Tree = {}
-    for app in catalog.apps:
+    for app in chosen:
         render_base(app, catalog.path, tree)
     for env in catalog.environments:
         render_namespace(env, catalog, tree)
-        for app in catalog.apps:
+        for app in chosen:
             render_overlay(app, env, catalog, tree)
-    render_argocd(catalog, tree)
+    render_argocd(catalog, tree, apps)
     if has_owners(catalog):
         tree[CODEOWNERS_FILE] = render_codeowners(catalog).encode("utf-8")
     return sorted_tree(tree)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from functools import cache
 from typing import Any
 
@@ -224,7 +225,8 @@ def root(cluster: Cluster, catalog: Catalog) -> list[dict[str, Any]]:
     return [project, app]
 
 
-def render_argocd(catalog: Catalog, tree: Tree) -> None:
+def render_argocd(catalog: Catalog, tree: Tree, apps: Collection[str] | None = None) -> None:
+    """Argo CD's objects; with `apps`, of the apps only those apps' Applications."""
     app_waves = waves(catalog)
     for env in catalog.environments:
         add(
@@ -244,7 +246,7 @@ def render_argocd(catalog: Catalog, tree: Tree) -> None:
         )
         add(tree, f"{c.APPS_DIR}/{env.name}/{c.NAMESPACE_DIR}.yaml", catalog.path, [guardrails])
         for app in catalog.apps:
-            if app.deployment(env.name).enabled:
+            if app.deployment(env.name).enabled and (apps is None or app.name in apps):
                 document = app_application(app, env, catalog, app_waves[app.name])
                 add(tree, f"{c.APPS_DIR}/{env.name}/{app.name}.yaml", catalog.path, [document])
     for cluster in catalog.clusters:

@@ -11,11 +11,19 @@ the catalog itself and this file. The app's team is not an owner of its base: Gi
 takes an approval from any one owner of a line, so the team could approve a change to
 prod alone. Only teams that name GitHub owners (`teams.<team>.github`) take part; a line
 whose admins name none is left out (GitHub then needs no owner review there).
+
+When the promotion order is a DAG (`promotesFrom`) it has several last environments, the
+ones no environment promotes from (prod-eu and prod-us; an isolated entry point, such as a
+sandbox with `promotesFrom: []`, ends no promotion): what they share needs a team that
+is admin of every one of them, since one approval suffices. Where no team is, the line
+lists the admins of each (any one of them approves alone, which the file says). An app's
+base likewise belongs to the admins of every last environment the app runs in.
 """
 
 from __future__ import annotations
 
-from generator.catalog.model import App, Catalog, Environment
+from generator.catalog.model import Catalog, Environment
+from generator.catalog.promotion_order import app_final_environments, final_environments, names
 from generator.constants import (
     APPS_DIR,
     ARGOCD_DIR,
@@ -43,30 +51,52 @@ def _admins(catalog: Catalog, env: Environment) -> list[str]:
     return list(owners)
 
 
-def _last_run(app: App, catalog: Catalog) -> Environment | None:
-    """The last environment in promotion order the app runs in."""
-    running = [d.environment for d in app.deployments if d.enabled]
-    return catalog.environment(running[-1]) if running else None
+def _owners(catalog: Catalog, ends: tuple[Environment, ...]) -> list[str]:
+    """Who may approve alone what reaches every environment of `ends`: the owners of the
+    teams admin of each of them; when no team is, the admins of any of them."""
+    each = [_admins(catalog, env) for env in ends]
+    if not each:
+        return []
+    every = [owner for owner in each[0] if all(owner in found for found in each[1:])]
+    if every:
+        return every
+    return list(dict.fromkeys(owner for found in each for owner in found))
+
+
+def _who(catalog: Catalog, ends: tuple[Environment, ...]) -> str:
+    """Whose line it is: `prod admins`, or what the owners of several last environments are."""
+    if len(ends) == 1:
+        return f"{ends[0].name} admins"
+    each = [_admins(catalog, env) for env in ends]
+    if any(all(owner in found for found in each[1:]) for owner in each[0]):
+        return f"admins of every one of {names(ends, quote=False)}"
+    return (
+        f"no team is admin of every one of {names(ends, quote=False)}: the admins of each, "
+        "any one of whom approves alone"
+    )
 
 
 def render_codeowners(catalog: Catalog) -> str:
     """The whole CODEOWNERS file; later lines win in GitHub, so the shared folders come first
     and the catalog last."""
-    last = catalog.environments[-1]
-    shared = _admins(catalog, last)
+    ends = final_environments(catalog)
+    listed = names(ends, quote=False)
+    shared = _owners(catalog, ends)
+    last = "the last environment" if len(ends) == 1 else f"every last environment ({listed})"
     lines = [
         header(catalog.path).rstrip("\n"),
         "# Changes to an environment need a review by the teams with admin access to it; what",
         "# every environment shares (base/, argocd/root/, the catalog, this file) needs the",
-        "# admins of the last environment in promotion order.",
+        f"# admins of {last} in promotion order.",
         "",
     ]
     if shared:
         who = " ".join(shared)
-        lines += [f"# shared ({last.name} admins)"]
+        lines += [f"# shared ({_who(catalog, ends)})"]
         lines += [f"/{folder}/ {who}" for folder in (BASE_DIR, OVERLAYS_DIR, ARGOCD_DIR)]
     else:
-        lines += [f"# shared: no team with admin access to {last.name} names GitHub owners"]
+        listed_or = names(ends, "or", quote=False)
+        lines += [f"# shared: no team with admin access to {listed_or} names GitHub owners"]
     for env in catalog.environments:
         owners = _admins(catalog, env)
         if not owners:
@@ -82,18 +112,19 @@ def render_codeowners(catalog: Catalog) -> str:
         ]
     bases = []
     for app in catalog.apps:
-        final = _last_run(app, catalog)
-        owners = _admins(catalog, final) if final is not None else []
+        owners = _owners(catalog, app_final_environments(catalog, app))
         if owners and owners != shared:
             bases.append(f"/{BASE_DIR}/{app.name}/ {' '.join(owners)}")
     if bases:
-        lines += [
-            "",
-            f"# base/ of apps not in {last.name}: the admins of the last environment of each",
-        ]
+        every, each = (
+            ("", "the admins of the last environment of each")
+            if len(ends) == 1
+            else ("every one of ", "the admins of every last environment each runs in")
+        )
+        lines += ["", f"# base/ of apps not in {every}{listed}: {each}"]
         lines += bases
     if shared:
-        lines += ["", f"# the catalog and this file ({last.name} admins)"]
+        lines += ["", f"# the catalog and this file ({_who(catalog, ends)})"]
         if not catalog.path.startswith(("/", "../")):
             lines += [f"/{_escape(catalog.path)} {' '.join(shared)}"]
         lines += [f"/{CODEOWNERS_FILE} {' '.join(shared)}"]

@@ -93,7 +93,11 @@ def _egress_rule(rule: Any) -> dict[str, Any]:
 
 
 def app_policy(
-    app: App, env: Environment, running: dict[str, App], catalog: Catalog
+    app: App,
+    env: Environment,
+    running: dict[str, App],
+    catalog: Catalog,
+    dependents: dict[str, list[App]],
 ) -> dict[str, Any] | None:
     cluster = catalog.cluster(env.cluster)
     values = app.deployment(env.name).values
@@ -117,9 +121,9 @@ def app_policy(
     if app.service in ("LoadBalancer", "NodePort") and app.ports:
         # Traffic through a node port or a load balancer comes from outside the cluster.
         ingress.append({"from": [{"ipBlock": {"cidr": "0.0.0.0/0"}}], "ports": _ports(_own(app))})
-    dependents = [a for a in running.values() if app.name in a.depends_on]
-    if dependents and app.ports:
-        peers = [{"podSelector": {"matchLabels": selector(a)}} for a in dependents]
+    mine = dependents.get(app.name, [])
+    if mine and app.ports:
+        peers = [{"podSelector": {"matchLabels": selector(a)}} for a in mine]
         ingress.append({"from": peers, "ports": _ports(_own(app))})
     egress = [
         {
@@ -144,6 +148,10 @@ def app_policy(
 
 def network_policies(env: Environment, catalog: Catalog) -> list[dict[str, Any]]:
     running = {a.name: a for a in catalog.apps if a.deployment(env.name).enabled}
+    dependents: dict[str, list[App]] = {}  # app -> the running apps that depend on it, in order
+    for other in running.values():
+        for name in dict.fromkeys(other.depends_on):
+            dependents.setdefault(name, []).append(other)
     dns_peer = {
         **_namespace_peer(c.DNS_NAMESPACE),
         "podSelector": {"matchLabels": {c.DNS_POD_LABEL[0]: c.DNS_POD_LABEL[1]}},
@@ -166,7 +174,7 @@ def network_policies(env: Environment, catalog: Catalog) -> list[dict[str, Any]]
         ),
     ]
     for app in running.values():
-        policy = app_policy(app, env, running, catalog)
+        policy = app_policy(app, env, running, catalog, dependents)
         if policy:
             policies.append(policy)
     return policies

@@ -1,5 +1,7 @@
-"""`promotion-` rules: what runs in an environment ran in the previous one first ("what passes
-in staging runs in prod"), checked offline from the git history of catalog.yaml.
+"""`promotion-` rules: what runs in an environment ran first in every environment it promotes
+from ("what passes in staging runs in prod"), checked offline from the git history of
+catalog.yaml. The sources are the environment's `promotesFrom` (by default the environment
+before it), so the order may be a DAG (`generator.catalog.promotion_order`).
 
 Their examples are catalogs with a history: `generator/rules/examples/<id>/history/*.yaml`
 (the committed revisions, oldest first) and `fail.yaml` / `pass.yaml` (the working catalog).
@@ -11,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from generator.catalog.model import App, Catalog, Deployment, Environment
+from generator.catalog.promotion_order import app_sources, names
 from generator.finding import Finding, Severity
 from generator.gitops.promotion_history import History, Key, read_history, versions_at
 from generator.k8s.imageref import split_version
@@ -21,14 +24,19 @@ from generator.yamlio import Located
 ORDER = Rule(
     "promotion-order",
     Severity.ERROR,
-    "A version runs in an environment only after it ran in the previous one.",
+    "A version runs in an environment only after it ran in every environment it promotes from.",
     """\
 For every app and every environment after the app's first, the version the working catalog
-runs must have run (the app enabled there with that version) in the previous environment in
-promotion order: in the working catalog, or at any commit of catalog.yaml's git history.
-When the app is disabled in the previous environment, the nearest earlier environment where
-it is enabled takes its place; the app's first environment is never checked. Mark a version
-that must skip the order with `hotfix: {reason: ...}` on that app's environment.
+runs must have run (the app enabled there with that version) in each environment it
+promotes from: `environments.<env>.promotesFrom`, by default the previous environment in
+promotion order. Where it ran counts in the working catalog or at any commit of
+catalog.yaml's git history. With `promotesFrom: [staging-eu, staging-us]` a version must
+have run in both; with prod-eu from staging-eu and prod-us from staging-us, each prod
+checks its own staging only. When the app is disabled in a source, that source's own
+sources take its place (in a straight line: the nearest earlier environment where it is
+enabled); an environment with no such source (the app's first, or an entry point with
+`promotesFrom: []`) is never checked. Mark a version that must skip the order with
+`hotfix: {reason: ...}` on that app's environment.
 
 Versions compare as written (`1.4.2` and `v1.4.2` differ), with one exception: two versions
 that carry the same digest match when their tags agree or one of them has none
@@ -41,17 +49,17 @@ versions it records are where the rule starts, so each (app, environment) may ru
 version of that commit. With a base revision (`validate --changed`, a pull request) only
 the (app, environment) pairs whose version differs from the base's catalog are checked, and
 the history read is the base's. Outside a git repository, or before the catalog's first
-commit, there is no history: the previous environment's version in the working catalog is
-the only evidence (`validate` runs this rule only inside a git work tree). `suppress`
+commit, there is no history: the sources' versions in the working catalog are the only
+evidence (`validate` runs this rule only inside a git work tree). `suppress`
 entries of the app silence the rule as for any other.""",
 )
 HOTFIX = Rule(
     "promotion-hotfix",
     Severity.WARNING,
-    "A hotfix marker sits only on a version that skipped the previous environment.",
-    "A `hotfix` marker on an app's environment whose version did run in the previous "
-    "environment (as `promotion-order` decides it) excuses nothing and would excuse the next "
-    "version too: remove it.",
+    "A hotfix marker sits only on a version that skipped an environment it promotes from.",
+    "A `hotfix` marker on an app's environment whose version did run in every environment it "
+    "promotes from (as `promotion-order` decides it) excuses nothing and would excuse the next "
+    "version too: remove it. A version that ran in only some of them keeps its marker.",
 )
 PROMOTION_RULES: tuple[Rule, ...] = (HOTFIX, ORDER)
 
@@ -67,14 +75,6 @@ def versions_match(target: str, source: str) -> bool:
         and target_digest == source_digest
         and (target_tag is None or source_tag is None or target_tag == source_tag)
     )
-
-
-def source_environment(catalog: Catalog, app: App, env: Environment) -> Environment | None:
-    """The nearest earlier environment where the app is enabled, or None for its first."""
-    for earlier in reversed(catalog.environments[: env.index]):
-        if app.deployment(earlier.name).enabled:
-            return earlier
-    return None
 
 
 def _suppressed(app: App, finding: Finding) -> bool:
@@ -102,23 +102,23 @@ def _check_app(
 ) -> Iterator[Finding]:
     for env in catalog.environments:
         deployment = app.deployment(env.name)
-        source = source_environment(catalog, app, env)
-        if not deployment.enabled or source is None:
+        sources = app_sources(catalog, app, env)
+        if not deployment.enabled or not sources:
             continue
         if changed is not None and (app.name, env.name) not in changed:
             continue
-        ran = _ran_in_source(app, source, deployment, history)
+        missing = [s for s in sources if not _ran_in_source(app, s, deployment, history)]
         at = ("apps", app.name, "environments", env.name)
         if deployment.hotfix is not None:
-            if ran:
+            if not missing:
                 yield HOTFIX.finding(
                     f"version '{deployment.version}' of app '{app.name}' in '{env.name}' ran "
-                    f"in '{source.name}', so it is no hotfix; remove its `hotfix` marker",
+                    f"in {names(sources)}, so it is no hotfix; remove its `hotfix` marker",
                     doc.position((*at, "hotfix"), key=True),
                     environment=env.name,
                 )
             continue
-        if ran or history.baseline.get((app.name, env.name)) == deployment.version:
+        if not missing or history.baseline.get((app.name, env.name)) == deployment.version:
             continue
         since = (
             f"catalog history since {history.since}"
@@ -127,8 +127,8 @@ def _check_app(
         )
         yield ORDER.finding(
             f"version '{deployment.version}' of app '{app.name}' in '{env.name}' never ran in "
-            f"'{source.name}' ({since}); promote it through '{source.name}' first, or mark it "
-            "`hotfix: {reason: ...}`",
+            f"{names(missing, 'or')} ({since}); promote it through {names(missing)} first, or "
+            "mark it `hotfix: {reason: ...}`",
             doc.position((*at, "version")),
             environment=env.name,
         )
@@ -136,7 +136,7 @@ def _check_app(
 
 def _ran_in_source(app: App, source: Environment, target: Deployment, history: History) -> bool:
     evidence = set(history.ran.get((app.name, source.name), ()))
-    evidence.add(app.deployment(source.name).version)  # enabled: source_environment says so
+    evidence.add(app.deployment(source.name).version)  # enabled: app_sources says so
     return any(versions_match(target.version, version) for version in evidence)
 
 

@@ -22,6 +22,7 @@ from generator.validate.lint import read_manifests, run_rules
 from generator.validate.shard import Shard
 
 _BRACES = re.compile(r"\{([^{}]*)\}")
+_GLOB = re.compile(r"[*?\[]")
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")  # what Argo CD reads from a directory
 
 
@@ -86,11 +87,15 @@ def directory_build(
     recurse = bool(directory.get("recurse")) if isinstance(directory, Mapping) else False
     include = str(directory.get("include", "*")) if isinstance(directory, Mapping) else "*"
     patterns = expand_braces(include)
+    # A root lists every file it syncs: literal names are looked up, not matched one by one
+    # (thousands of files against thousands of names).
+    literal = {p for p in patterns if not _GLOB.search(p)}
+    globs = [p for p in patterns if p not in literal]
     files = base.rglob("*.yaml") if recurse else base.glob("*.yaml")
     objects: list[Mapping[str, Any]] = []
     for path in sorted(files):
         rel = path.relative_to(base).as_posix()
-        if any(fnmatchcase(rel, p) for p in patterns):
+        if rel in literal or any(fnmatchcase(rel, p) for p in globs):
             objects += [m.obj for m in by_path.get(path.relative_to(root).as_posix(), [])]
     return Built(True, tuple(objects))
 

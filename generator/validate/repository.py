@@ -21,6 +21,7 @@ from generator.finding import Finding
 from generator.gitops import git
 from generator.gitops.changes import changed_pairs
 from generator.render import render
+from generator.render.tree import Tree
 from generator.result import Result
 from generator.rule import ManifestRule, Rule
 from generator.rules import MANIFEST_RULES
@@ -73,6 +74,22 @@ def folder_path(env: str, app: str | None) -> str:
     return f"{OVERLAYS_DIR}/{env}/{app or NAMESPACE_DIR}"
 
 
+def scoped_paths(pairs: frozenset[tuple[str, str | None]]) -> frozenset[str]:
+    """The generated folders (ending in /) and files that belong to `pairs`."""
+    touched = {folder_path(e, a) + "/" for e, a in pairs}
+    touched |= {f"{BASE_DIR}/{a}/" for _, a in pairs if a}
+    touched |= {f"{APPS_DIR}/{e}/{a or NAMESPACE_DIR}.yaml" for e, a in pairs}
+    return frozenset(touched)
+
+
+def in_paths(path: str, touched: frozenset[str]) -> bool:
+    """Whether `path` is one of `touched` or inside one of its folders."""
+    if path in touched:
+        return True
+    parts = path.split("/")
+    return any("/".join(parts[:n]) + "/" in touched for n in range(1, len(parts)))
+
+
 def validate(
     repo: Repository,
     scope: Scope | None = None,
@@ -118,23 +135,32 @@ def validate(
             repo.catalog_path, catalog, doc, changed_since, repo.limits.catalog
         )
         in_force += PROMOTION_RULES
-    tree = render(catalog)
+    rendered: list[Tree] = []  # the whole tree, once something needed it
+
+    def whole_tree() -> Tree:
+        if not rendered:
+            rendered.append(render(catalog))
+        return rendered[0]
+
     if changed_since is not None:
         in_scope = changed_pairs(
-            repo.root, shown, catalog, tree, changed_since, repo.limits.catalog
+            repo.root, shown, catalog, whole_tree, changed_since, repo.limits.catalog
         )
         scope = Scope(frozenset(in_scope))
-    todo, conflicts = plan(repo.root, tree)
-    findings += [f for f in conflicts if reports(f.path)]
-    objects = hand_written_objects(repo.root, todo.foreign)
     if scope is None:
+        tree = whole_tree()
+        todo, conflicts = plan(repo.root, tree)
+        objects = hand_written_objects(repo.root, todo.foreign)
         drift = tree_findings(todo.writes, todo.deletes, todo.current, todo.foreign, shown, objects)
     else:
-        touched = {folder_path(e, a) + "/" for e, a in scope.pairs}
-        touched |= {f"{BASE_DIR}/{a}/" for _, a in scope.pairs if a}
-        touched |= {f"{APPS_DIR}/{e}/{a or NAMESPACE_DIR}.yaml" for e, a in scope.pairs}
-        writes = {p: b for p, b in todo.writes.items() if any(p.startswith(t) for t in touched)}
-        drift = tree_findings(writes, (), todo.current, (), shown, objects)
+        # Only the scope's own files are rendered, compared and read.
+        tree = rendered[0] if rendered else render(catalog, {a for _, a in scope.pairs if a})
+        touched = scoped_paths(scope.pairs)
+        tree = {p: b for p, b in tree.items() if in_paths(p, touched)}
+        todo, conflicts = plan(repo.root, tree, within=sorted(touched))
+        objects = hand_written_objects(repo.root, todo.foreign)
+        drift = tree_findings(todo.writes, (), todo.current, (), shown, objects)
+    findings += [f for f in conflicts if reports(f.path)]
     findings += [f for f in drift if reports(f.path)]
     in_force += TREE_RULES
 
