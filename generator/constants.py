@@ -86,6 +86,8 @@ DEFAULT_SECRET_STORE_KIND = "ClusterSecretStore"
 DEFAULT_POD_SECURITY = "restricted"
 DEFAULT_IMAGE_POLICY = "tag"
 DEFAULT_SYNC = "auto"
+DEFAULT_VELERO_NAMESPACE = "velero"
+DEFAULT_BACKUP_VOLUMES = "snapshot"
 DNS_NAMESPACE = "kube-system"
 DNS_POD_LABEL = ("k8s-app", "kube-dns")
 

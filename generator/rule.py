@@ -46,6 +46,7 @@ class RuleContext:
     access: Mapping[str, str] | None = None
     # Ingress name -> the host the environment's (or app's) host template gives it.
     ingress_hosts: Mapping[str, str] | None = None
+    backups: bool = False  # the environment backs up its volumes with Velero (`backups`)
 
 
 @dataclass(frozen=True)

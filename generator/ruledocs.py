@@ -36,8 +36,8 @@ def context_lines(examples: Examples) -> list[str]:
     ctx = examples.context
     if ctx is None:
         return []
-    values = ((f.name, getattr(ctx, f.name)) for f in fields(ctx))
-    shown = ", ".join(f"{name}={value}" for name, value in values if value is not None)
+    values = ((f.name, getattr(ctx, f.name), f.default) for f in fields(ctx))
+    shown = ", ".join(f"{name}={value}" for name, value, default in values if value != default)
     return [f"Example context: {shown}", ""]
 
 

@@ -46,6 +46,10 @@ VERBATIM = (
         "monitoring.coreos.com/v1",
         "ServiceMonitor",
     ),
+    ("crd-schemas/velero.io_schedule_v1.json", "velero.io/v1", "Schedule"),
+    ("crd-schemas/cert-manager.io_certificate_v1.json", "cert-manager.io/v1", "Certificate"),
+    ("crd-schemas/cert-manager.io_issuer_v1.json", "cert-manager.io/v1", "Issuer"),
+    ("crd-schemas/cert-manager.io_clusterissuer_v1.json", "cert-manager.io/v1", "ClusterIssuer"),
 )
 
 

@@ -53,6 +53,7 @@ def test_no_yaml_aliases(case):
 def test_golden_cases_exist():
     assert CASES == [
         "addons",
+        "backups",
         "batch",
         "charts",
         "components",

@@ -153,6 +153,56 @@ SERVICE_MONITOR = {
     },
 }
 
+SCHEDULE = {
+    "apiVersion": "velero.io/v1",
+    "kind": "Schedule",
+    "metadata": {"name": "prod-orders-db", "namespace": "velero"},
+    "spec": {
+        "schedule": "0 2 * * *",
+        "useOwnerReferencesInBackup": False,
+        "template": {
+            "includedNamespaces": ["prod"],
+            "labelSelector": {"matchLabels": {"app.kubernetes.io/name": "orders-db"}},
+            "storageLocation": "prod-s3",
+            "ttl": "720h",
+            "snapshotVolumes": False,
+            "defaultVolumesToFsBackup": True,
+        },
+    },
+}
+
+CERTIFICATE = {
+    "apiVersion": "cert-manager.io/v1",
+    "kind": "Certificate",
+    "metadata": {"name": "web", "namespace": "prod"},
+    "spec": {
+        "secretName": "web-tls",
+        "dnsNames": ["web.example.com"],
+        "issuerRef": {"name": "letsencrypt-prod", "kind": "ClusterIssuer"},
+    },
+}
+
+ISSUER = {
+    "apiVersion": "cert-manager.io/v1",
+    "kind": "Issuer",
+    "metadata": {"name": "self-signed", "namespace": "prod"},
+    "spec": {"selfSigned": {}},
+}
+
+CLUSTER_ISSUER = {
+    "apiVersion": "cert-manager.io/v1",
+    "kind": "ClusterIssuer",
+    "metadata": {"name": "letsencrypt-prod"},
+    "spec": {
+        "acme": {
+            "server": "https://acme-v02.api.letsencrypt.org/directory",
+            "email": "platform@example.com",
+            "privateKeySecretRef": {"name": "letsencrypt-prod-account"},
+            "solvers": [{"http01": {"ingress": {"ingressClassName": "nginx"}}}],
+        }
+    },
+}
+
 
 @pytest.fixture
 def loads(monkeypatch):
@@ -241,7 +291,7 @@ def test_unknown_kinds_are_cached_too(loads):
     registry = SchemaRegistry()
     for _ in range(3):
         with pytest.raises(UnknownKind):
-            registry.validator("cert-manager.io/v1", "Certificate", "1.31")
+            registry.validator("example.com/v1", "Widget", "1.31")
     assert loads == ["crds/_index.json"]
 
 
@@ -281,7 +331,8 @@ def test_default_registry_is_one_object():
         ("apps/v1", "DeploymentSpec", "1.31"),  # a part of a kind, not a kind
         ("apps/v1", "../../../etc/passwd", "1.31"),
         ("argoproj.io/v1beta1", "Application", "1.31"),
-        ("cert-manager.io/v1", "Certificate", "1.31"),
+        ("cert-manager.io/v1beta1", "Certificate", "1.31"),  # only v1 is vendored
+        ("velero.io/v1", "Backup", "1.31"),  # only the Schedule is vendored
     ],
 )
 def test_unknown_kind(api_version, kind, version):
@@ -415,6 +466,44 @@ VENDORED = [
             "spec.endpoints[0].path: 9090 is not of type 'string'",
         ],
     ),
+    (
+        SCHEDULE,
+        (("spec", "template", "storageLocation"), "storagelocation"),
+        (("spec", "template", "ttl"), 720),
+        [
+            "spec.template.storagelocation: unknown field 'storagelocation'; "
+            "did you mean 'storageLocation'?",
+            "spec.template.ttl: 720 is not of type 'string'",
+        ],
+    ),
+    (
+        CERTIFICATE,
+        (("spec", "issuerRef", "kind"), "knd"),
+        (("spec", "dnsNames"), "web.example.com"),
+        [
+            "spec.dnsNames: 'web.example.com' is not of type 'array'",
+            "spec.issuerRef.knd: unknown field 'knd'; did you mean 'kind'?",
+        ],
+    ),
+    (
+        ISSUER,
+        (("spec", "selfSigned"), "selfsigned"),
+        (("metadata",), "self-signed"),
+        [
+            "metadata: 'self-signed' is not of type 'object'",
+            "spec.selfsigned: unknown field 'selfsigned'; did you mean 'selfSigned'?",
+        ],
+    ),
+    (
+        CLUSTER_ISSUER,
+        (("spec", "acme", "privateKeySecretRef", "name"), "nam"),
+        (("spec", "acme", "solvers"), {}),
+        [
+            "spec.acme.privateKeySecretRef: required field 'name' is missing; add it",
+            "spec.acme.privateKeySecretRef.nam: unknown field 'nam'; did you mean 'name'?",
+            "spec.acme.solvers: {} is not of type 'array'",
+        ],
+    ),
 ]
 
 
@@ -528,6 +617,11 @@ def test_vendor_script_reproduces_the_committed_files(tmp_path):
             "Application": "argoproj.io_application_v1alpha1.json",
             "ApplicationSet": "argoproj.io_applicationset_v1alpha1.json",
         },
+        "cert-manager.io/v1": {
+            "Certificate": "cert-manager.io_certificate_v1.json",
+            "ClusterIssuer": "cert-manager.io_clusterissuer_v1.json",
+            "Issuer": "cert-manager.io_issuer_v1.json",
+        },
         "external-secrets.io/v1": {
             "ClusterExternalSecret": "external-secrets.io_clusterexternalsecret_v1.json",
             "ExternalSecret": "external-secrets.io_externalsecret_v1.json",
@@ -535,4 +629,5 @@ def test_vendor_script_reproduces_the_committed_files(tmp_path):
         "monitoring.coreos.com/v1": {
             "ServiceMonitor": "monitoring.coreos.com_servicemonitor_v1.json"
         },
+        "velero.io/v1": {"Schedule": "velero.io_schedule_v1.json"},
     }

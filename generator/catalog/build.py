@@ -240,6 +240,7 @@ def _workload(values: Mapping[str, Any]) -> Workload:
 
 def _environment(name: str, index: int, spec: Mapping[str, Any], before: str | None) -> Environment:
     limits = spec.get("limitRange")
+    backups = spec.get("backups", {})
     sources = spec.get("promotesFrom")
     if isinstance(sources, str):
         sources = [sources]
@@ -266,7 +267,9 @@ def _environment(name: str, index: int, spec: Mapping[str, Any], before: str | N
         if limits
         else None,
         promotes_from=tuple(sources) if sources is not None else ((before,) if before else ()),
-        backup_location=spec.get("backups", {}).get("storageLocation"),
+        backup_location=backups.get("storageLocation"),
+        backup_namespace=backups.get("namespace", c.DEFAULT_VELERO_NAMESPACE) if backups else None,
+        backup_volumes=backups.get("volumes", c.DEFAULT_BACKUP_VOLUMES) if backups else None,
     )
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from generator import textfile
 from generator.catalog import (
     access_checks,
+    backup_checks,
     chart_checks,
     checks,
     component_checks,
@@ -87,6 +88,7 @@ CHECKS: tuple[checks.Check, ...] = (
     chart_checks.check_addon_names,
     chart_checks.check_addon_namespaces,
     value_file_checks.check_value_files,
+    backup_checks.check_backups,
 )
 
 

@@ -88,6 +88,8 @@ class Environment:
     # for the first. A list makes the promotion order a DAG.
     promotes_from: tuple[str, ...] = ()
     backup_location: str | None = None  # `backups.storageLocation`: Velero's BackupStorageLocation
+    backup_namespace: str | None = None  # `backups.namespace`: Velero's, where its Schedules live
+    backup_volumes: str | None = None  # `backups.volumes`: snapshot | snapshotMoveData | fsBackup
 
 
 @dataclass(frozen=True)

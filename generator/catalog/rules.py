@@ -254,6 +254,17 @@ CONFIG_VALUE = _rule(
     "`2024-01-02` are not strings, numbers or booleans at all: catalog-schema says to quote "
     "them.)",
 )
+BACKUP = _rule(
+    "catalog-backup",
+    "A backup has a valid schedule and ttl, on an app with persistent volumes.",
+    "`backup.schedule` is a cron schedule as Velero reads it (five fields or a descriptor "
+    "such as `@daily`; Velero runs it in UTC, so no time zone); `backup.ttl` is a positive Go "
+    "duration such as `720h` (Go has no days; without a ttl Velero keeps backups 720h). A "
+    "backup saves the app's persistent volumes: an app with none gets an error, and a "
+    "warning when no environment it runs in with persistent volumes has `backups` (no "
+    "Schedule would be generated). `environments.<env>.backups.namespace`, Velero's "
+    "namespace, is not the namespace of an environment on that cluster.",
+)
 
 CHART = _rule(
     "catalog-chart",
@@ -328,4 +339,5 @@ CATALOG_RULES: tuple[Rule, ...] = (
     CHART_VERSION,
     VALUE_FILE,
     ADDON_NAMESPACE,
+    BACKUP,
 )

@@ -143,6 +143,7 @@ def _hint(at: NodePath) -> str:
         "path": "a path starting with '/'",
         "writablePaths": "an absolute path",
         "github": "a GitHub user @user or team @org/team",
+        "storageLocation": "the name of a Velero BackupStorageLocation, such as prod-s3",
     }
     for key, hint in hints.items():
         if key in (last, *[str(k) for k in at]):

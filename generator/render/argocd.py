@@ -36,6 +36,8 @@ GUARDRAILS_NAMESPACED = (
     ("networking.k8s.io", "NetworkPolicy"),
     ("rbac.authorization.k8s.io", "RoleBinding"),
 )
+# ... and, where the environment has `backups`, the Schedules in Velero's namespace.
+GUARDRAILS_BACKUPS = (("velero.io", "Schedule"),)
 # Cluster add-ons first (the ingress controller, cert-manager ... the apps rely on), then
 # the environments' projects, guardrails and apps (dependsOn depth from 0).
 WAVE_ADDONS_PROJECT = -4
@@ -98,6 +100,10 @@ def app_project(env: Environment, catalog: Catalog, guardrails: bool) -> dict[st
             {"group": "", "kind": "Namespace", "name": env.namespace}
         ]
         spec["namespaceResourceWhitelist"] = _kinds(GUARDRAILS_NAMESPACED)
+        if env.backup_namespace is not None:
+            server = catalog.cluster(env.cluster).server
+            spec["destinations"].append({"server": server, "namespace": env.backup_namespace})
+            spec["namespaceResourceWhitelist"] += _kinds(GUARDRAILS_BACKUPS)
     else:
         spec["clusterResourceWhitelist"] = []
         spec["namespaceResourceBlacklist"] = _kinds(GUARDRAIL_KINDS)

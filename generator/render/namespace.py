@@ -6,6 +6,7 @@ from typing import Any
 
 from generator import constants as c
 from generator.catalog.model import App, Catalog, Environment
+from generator.render.backups import schedules
 from generator.render.base import KUSTOMIZE_API, ingress_port
 from generator.render.labels import metadata, platform_labels, selector
 from generator.render.tree import Tree, add
@@ -204,6 +205,11 @@ def role_bindings(env: Environment, catalog: Catalog) -> list[dict[str, Any]]:
     return bindings
 
 
+def in_namespace(meta: dict[str, Any], namespace: str) -> dict[str, Any]:
+    """`meta` with `namespace` after the name, where `metadata` puts it."""
+    return {"name": meta["name"], "namespace": namespace, **meta}
+
+
 def render_namespace(env: Environment, catalog: Catalog, tree: Tree) -> None:
     folder = f"{c.OVERLAYS_DIR}/{env.name}/{c.NAMESPACE_DIR}"
     version = catalog.cluster(env.cluster).kubernetes_version
@@ -216,12 +222,20 @@ def render_namespace(env: Environment, catalog: Catalog, tree: Tree) -> None:
     bindings = role_bindings(env, catalog)
     if bindings:
         files["rolebindings.yaml"] = bindings
-    kustomization = {
-        "apiVersion": KUSTOMIZE_API,
-        "kind": "Kustomization",
-        "namespace": env.namespace,
-        "resources": list(files),
-    }
+    kustomization: dict[str, Any] = {"apiVersion": KUSTOMIZE_API, "kind": "Kustomization"}
+    if env.backup_location is None:
+        kustomization["namespace"] = env.namespace
+    else:
+        # The Schedules live in Velero's namespace, which Kustomize's `namespace` would
+        # overwrite: every object names its own.
+        for documents in files.values():
+            for obj in documents:
+                if obj["kind"] != "Namespace":
+                    obj["metadata"] = in_namespace(obj["metadata"], env.namespace)
+        backups = schedules(env, catalog)
+        if backups:
+            files["schedules.yaml"] = backups
+    kustomization["resources"] = list(files)
     add(tree, f"{folder}/{c.KUSTOMIZATION}", catalog.path, [kustomization])
     for name, documents in files.items():
         add(tree, f"{folder}/{name}", catalog.path, documents)

@@ -30,6 +30,7 @@ from generator.rules.workload_api import (
     VOLUME_MOUNT,
 )
 from generator.rules.workload_availability import BUDGET_FIELDS, BUDGET_PODS, HIGH_AVAILABILITY
+from generator.rules.workload_backup import VOLUME_BACKUP
 from generator.rules.workload_refs import CONFIG_REFERENCE
 from generator.rules.workload_scaling import DISRUPTION_BUDGET, HPA, MIN_REPLICAS
 
@@ -238,4 +239,5 @@ RULES: tuple[ManifestRule, ...] = (
     BUDGET_FIELDS,
     BUDGET_PODS,
     HIGH_AVAILABILITY,
+    VOLUME_BACKUP,
 )

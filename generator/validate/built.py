@@ -70,6 +70,7 @@ def context(catalog: Catalog, env: Environment) -> RuleContext:
             for app in catalog.apps
             if app.has_ingress and (found := host(app, env)) is not None
         },
+        backups=env.backup_location is not None,
     )
 
 

@@ -20,6 +20,7 @@ from generator.catalog.model import SCALED_KINDS, App, Catalog, Environment
 from generator.finding import Finding, Position, Severity
 from generator.k8s.podspec import POD_SPEC_PATHS
 from generator.manifest import Manifest, NodePath
+from generator.render.backups import schedules
 from generator.render.base import objects
 from generator.render.namespace import (
     limit_range,
@@ -127,7 +128,7 @@ def guardrails(env: Environment, catalog: Catalog) -> list[dict[str, Any]]:
     for obj in found:
         if obj["kind"] != "Namespace":
             obj["metadata"]["namespace"] = env.namespace
-    return found
+    return found + schedules(env, catalog)
 
 
 def _paths(node: Any, at: NodePath) -> Iterator[NodePath]:
