@@ -16,7 +16,14 @@ from generator.builds.batch import Builder
 from generator.catalog.load import checked_catalog, read_text, rendered_findings
 from generator.catalog.model import Catalog
 from generator.catalog.rules import CATALOG_RULES
-from generator.constants import ADDONS_DIR, APPS_DIR, BASE_DIR, NAMESPACE_DIR, OVERLAYS_DIR
+from generator.constants import (
+    ADDONS_DIR,
+    APPS_DIR,
+    ARGOCD_DIR,
+    BASE_DIR,
+    NAMESPACE_DIR,
+    OVERLAYS_DIR,
+)
 from generator.finding import Finding
 from generator.gitops import git
 from generator.gitops.changes import changed_pairs
@@ -39,7 +46,7 @@ from generator.validate.clean import CleanMemo
 from generator.validate.shard import Shard, owned_files, shard_pairs
 from generator.validate.sourcemap import Files
 from generator.validate.stages import check_argocd_objects, check_built_environment
-from generator.writer import plan
+from generator.writer import plan, scan
 from generator.yamlio import load_located
 
 
@@ -158,7 +165,9 @@ def validate(
         touched = scoped_paths(scope.pairs)
         tree = {p: b for p, b in tree.items() if in_paths(p, touched)}
         todo, conflicts = plan(repo.root, tree, within=sorted(touched))
-        objects = hand_written_objects(repo.root, todo.foreign)
+        # A hand-written Argo CD object is reported whatever the change touches.
+        stray = scan(repo.root, {}, within=[ARGOCD_DIR + "/"]).others
+        objects = hand_written_objects(repo.root, stray)
         drift = tree_findings(todo.writes, (), todo.current, (), shown, objects)
     findings += [f for f in conflicts if reports(f.path)]
     findings += [f for f in drift if reports(f.path)]
