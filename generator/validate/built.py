@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from generator.catalog.model import App, Catalog, Environment
+from generator.charts.targets import ChartTarget
 from generator.constants import NAMESPACE_DIR
 from generator.finding import Finding, Position, Resource
 from generator.kustomize import Build
@@ -28,6 +29,8 @@ class BuiltFolder:
     environment: str
     app: str | None  # None for the _namespace guardrails
     manifests: tuple[Manifest, ...]
+    chart: ChartTarget | None = None  # a chart rendered by Helm, not a Kustomize folder
+    templates: tuple[str, ...] = ()  # of a chart: the template of each manifest
 
 
 def load_build(
@@ -36,10 +39,10 @@ def load_build(
     folder = build.folder.relative_to(root).as_posix()
     app = build.folder.name if build.folder.name != NAMESPACE_DIR else None
     manifests = load_manifests(build.output, folder + BUILT, limits) if build.ok else []
-    return BuiltFolder(folder, environment, app, _numbered(manifests))
+    return BuiltFolder(folder, environment, app, numbered(manifests))
 
 
-def _numbered(manifests: Sequence[Manifest]) -> tuple[Manifest, ...]:
+def numbered(manifests: Sequence[Manifest]) -> tuple[Manifest, ...]:
     """Give every node of the built output its own (number, 1) position: a finding's
     position then names exactly one node, even where an item and its first key share a
     line and column in the built text."""
@@ -96,7 +99,11 @@ def check_environment(
     findings, in_force = run_rules(manifests, context(catalog, env), rules)
     by_folder = {f.folder + BUILT: f for f in folders}
     unreported = {f.folder + BUILT for f in beside}
-    maps = {key: SourceMap(root, f.folder, files, limits) for key, f in by_folder.items()}
+    maps = {
+        key: SourceMap(root, f.folder, files, limits)
+        for key, f in by_folder.items()
+        if f.chart is None
+    }
     indexes = {key: _index(f.manifests) for key, f in by_folder.items()}
     mapped: list[Finding] = []
     for finding in findings:
@@ -108,6 +115,12 @@ def check_environment(
             mapped.append(finding)
             continue
         hit = indexes[key].get((finding.line, finding.column))
+        if folder.chart is not None:
+            moved = replace(chart_finding(finding, folder, hit), environment=env.name)
+            app = next((a for a in catalog.apps if a.name == folder.app), None)
+            if app is None or not _suppresses(app, moved):
+                mapped.append(moved)
+            continue
         position = maps[key].locate(*hit) if hit else maps[key].fallback
         shared = position.path.startswith("base/")
         origin = catalog_origin(catalog, folder, shared)
@@ -116,6 +129,21 @@ def check_environment(
     kept = [f for f in mapped if not suppressed(catalog, f)]
     # A node in base/ is the same in every environment: report it once, without one.
     return [_shared(f) if f.path.startswith("base/") else f for f in kept], in_force
+
+
+def chart_finding(
+    finding: Finding, folder: BuiltFolder, hit: tuple[Manifest, NodePath] | None
+) -> Finding:
+    """A finding on a chart's output, at the catalog entry that rendered it, saying from
+    which template, chart and values."""
+    assert folder.chart is not None
+    target = folder.chart
+    template = ""
+    if hit is not None:
+        at = next((i for i, m in enumerate(folder.manifests) if m is hit[0]), None)
+        template = f"{folder.templates[at]} of " if at is not None else ""
+    message = f"{finding.message}; rendered by Helm from {template}{target.describe()}"
+    return replace(finding, position=target.entry, message=message)
 
 
 def _shared(finding: Finding) -> Finding:
@@ -141,7 +169,11 @@ def catalog_origin(catalog: Catalog, folder: BuiltFolder, shared: bool) -> Posit
 def suppressed(catalog: Catalog, finding: Finding) -> bool:
     """Whether the app whose files the finding points into suppresses its rule there."""
     app = _app_of_path(finding.path, catalog)
-    return app is not None and any(
+    return app is not None and _suppresses(app, finding)
+
+
+def _suppresses(app: App, finding: Finding) -> bool:
+    return any(
         s.rule == finding.rule and (not s.environments or finding.environment in s.environments)
         for s in app.suppressions
     )

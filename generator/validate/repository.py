@@ -8,6 +8,7 @@ namespace).
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from functools import partial
 
@@ -16,6 +17,7 @@ from generator.builds.batch import Builder
 from generator.catalog.load import checked_catalog, read_text, rendered_findings
 from generator.catalog.model import Catalog
 from generator.catalog.rules import CATALOG_RULES
+from generator.charts.locate import Charts, HelmDirs, Network
 from generator.constants import APPS_DIR, BASE_DIR, NAMESPACE_DIR, OVERLAYS_DIR
 from generator.finding import Finding
 from generator.gitops import git
@@ -25,6 +27,7 @@ from generator.result import Result
 from generator.rule import ManifestRule, Rule
 from generator.rules import MANIFEST_RULES
 from generator.rules.argocd import ARGOCD_RULES
+from generator.rules.chart import CHART_RULES
 from generator.rules.promotion import PROMOTION_RULES, promotion_findings
 from generator.rules.tree import TREE_RULES, tree_findings
 from generator.validate import cached
@@ -34,6 +37,7 @@ from generator.validate.argocd import (
     source_paths,
 )
 from generator.validate.built import BuiltFolder
+from generator.validate.charts import check_addons, render_targets, wanted_targets
 from generator.validate.clean import CleanMemo
 from generator.validate.shard import Shard, owned_files, shard_pairs
 from generator.validate.sourcemap import Files
@@ -80,6 +84,7 @@ def validate(
     changed_since: str | None = None,
     builder: Builder | None = None,
     shard: Shard | None = None,
+    charts: Charts | None = None,
 ) -> Validation:
     """Check the repository. `changed_since` (a git revision) limits the work to what the
     change since then touches (see generator.gitops.changes), and the promotion rules then check
@@ -87,7 +92,9 @@ def validate(
     one part of those (generator.validate.shard): its apps' folders, and in shard 1 what is
     global, so the shards of one repository report each finding once. `builder` builds
     the folders (batched, and with its cache: what did not change since is not built or
-    checked again)."""
+    checked again). `charts` finds the charts of chart apps and add-ons, rendered with Helm
+    (generator.validate.charts) [default: the repository's charts/, the Helm cache of the
+    environment, pulls as GITOPSGEN_OFFLINE allows]."""
     shard = None if shard is None or shard.count == 1 else shard
     reports = shard.reports if shard is not None else lambda _: True
     builder = builder or Builder()
@@ -152,20 +159,29 @@ def validate(
     builds = dict(zip(existing, done.builds, strict=True))
     build_keys = dict(zip(existing, done.keys, strict=True))
 
+    targets = wanted_targets(catalog, None if scope is None else scope.pairs, shard)
+    if charts is None:
+        charts = Charts(repo.root, HelmDirs.of(os.environ), Network.of(os.environ))
+    rendered = render_targets(repo.root, targets, charts, builder.cache, limits)
+    findings += rendered.findings
+    in_force += CHART_RULES if targets else ()
+
     loaded: dict[str, BuiltFolder] = {}  # built output read, by the checks that ran
     sources: Files = {}  # files read to place findings, shared by every environment
     for env in catalog.environments:
         here = [(a, folder_path(env.name, a)) for e, a in pairs if e == env.name]
         own = [p for a, p in here if p in builds and (shard is None or shard.owns(a))]
         beside = [p for a, p in here if p in builds and p not in own]
-        if own:
+        helm_folders = rendered.of_environment(env.name)
+        if own or helm_folders:
             # A sum over the namespace needs every app of it, in this run and this shard.
             whole = shard is None and _whole(catalog, env.name, pairs)
             env_rules_in_scope = rules if whole else _partial(rules)
             key = cached.environment_key(
                 catalog_key,
                 env.name,
-                [(p, build_keys[p] if builds[p].ok else None) for p in own],
+                [(p, build_keys[p] if builds[p].ok else None) for p in own]
+                + [(f.folder, rendered.keys[f.folder]) for f in helm_folders],
                 env_rules_in_scope,
                 [(p, build_keys[p] if builds[p].ok else None) for p in beside],
             )
@@ -184,10 +200,16 @@ def validate(
                     loaded,
                     limits,
                     [builds[p] for p in beside],
+                    helm_folders,
                 ),
             )
             findings += env_findings
             in_force += [r.rule for r in env_rules]
+    addon_findings, addon_rules_in_force = check_addons(
+        catalog, rendered.addons, rules, rendered.keys, builder.cache, catalog_key
+    )
+    findings += addon_findings
+    in_force += [r.rule for r in addon_rules_in_force]
 
     schema_rules = [r for r in rules if r.rule.family in ("schema", "api")]
     only = None if scope is None else set(wanted)
