@@ -72,12 +72,17 @@ def _load(helm: ModuleType, chart: bytes | Path) -> Any:
     return helm.Chart.load(chart)
 
 
-def render(
-    chart: bytes | Path, values: Mapping[str, Any], request: RenderRequest
-) -> dict[str, str]:
+@dataclass(frozen=True)
+class Output:
+    manifests: dict[str, str]  # template path (`<chart>/templates/x.yaml`) -> rendered text
+    sources: dict[str, str]  # the same paths -> the chart's own template or CRD file
+
+
+def render(chart: bytes | Path, values: Mapping[str, Any], request: RenderRequest) -> Output:
     """The chart (archive bytes, or a chart folder or archive on disk) rendered with `values`
     (the user values; Helm coalesces them with the chart's defaults and checks them against
-    its values.schema.json): template path -> rendered text, `<chart>/crds/...` included."""
+    its values.schema.json), `<chart>/crds/...` included; and the sources of the chart's own
+    templates (a subchart's are not among them)."""
     helm = _sdk()
     options = {
         "name": request.release,
@@ -94,14 +99,19 @@ def render(
             text = helm._native.call_string(
                 "helm_render", loaded._raw(), json.dumps(dict(values)), json.dumps(options)
             )
+            name = str(loaded.name)
             crds = loaded.crds
+            templates = loaded.templates
     except helm.HelmError as exc:
         raise HelmError(_said(exc)) from None
     rendered: dict[str, str] = json.loads(text)
     found = {k: v for k, v in rendered.items() if not k.endswith("/" + NOTES)}
+    sources = {f"{name}/{t['name']}": str(t["data"]) for t in templates}
     for crd in crds:
-        found[str(crd["filename"])] = str(crd["data"])
-    return dict(sorted(found.items()))
+        found[str(crd["filename"])] = sources[str(crd["filename"])] = str(crd["data"])
+    return Output(
+        dict(sorted(found.items())), {k: v for k, v in sorted(sources.items()) if k in found}
+    )
 
 
 def package(folder: Path, destination: Path) -> Path:

@@ -32,6 +32,7 @@ SDK = "helm-python-sdk"
 class Rendered:
     manifests: tuple[Manifest, ...]
     templates: tuple[str, ...]  # the template that rendered each manifest
+    sources: Mapping[str, str]  # template -> its text in the chart (where Helm gives it)
     key: str  # what the render was computed from
 
 
@@ -57,22 +58,22 @@ def render_key(files: ChartFiles, values: Mapping[str, Any], request: helm.Rende
     return digest.hexdigest()
 
 
-def _templates(
+def _output(
     files: ChartFiles, values: Mapping[str, Any], request: helm.RenderRequest, cache: Cache | None
-) -> tuple[dict[str, str], str]:
+) -> tuple[helm.Output, str]:
     key = render_key(files, values, request)
     hit = cache.get(RENDER, key) if cache is not None else None
     if hit is not None:
         try:
             found = json.loads(hit)
-            if isinstance(found, dict) and all(isinstance(v, str) for v in found.values()):
-                return found, key
-        except ValueError:
+            return helm.Output(dict(found["manifests"]), dict(found["sources"])), key
+        except (ValueError, KeyError, TypeError):
             pass  # an entry of another shape: render again
-    rendered = helm.render(files.source, json.loads(values_json(values)), request)
+    output = helm.render(files.source, json.loads(values_json(values)), request)
     if cache is not None:
-        cache.put(RENDER, key, json.dumps(rendered, sort_keys=True))
-    return rendered, key
+        entry = {"manifests": output.manifests, "sources": output.sources}
+        cache.put(RENDER, key, json.dumps(entry, sort_keys=True))
+    return output, key
 
 
 def render_chart(
@@ -82,18 +83,21 @@ def render_chart(
     shown: str,
     cache: Cache | None = None,
     limits: Limits = MANIFESTS,
+    place: bool = True,
 ) -> Rendered:
     """The chart's objects, each with the path `shown` (positions are those of the rendered
-    template it came from). Raises helm.HelmError when Helm fails, an InputError when the
-    output is not YAML within `limits`."""
-    templates, key = _templates(files, values, request, cache)
+    template it came from); with `place`, those without a namespace get the release's.
+    Raises helm.HelmError when Helm fails, an InputError when the output is not YAML within
+    `limits`."""
+    output, key = _output(files, values, request, cache)
     manifests: list[Manifest] = []
     names: list[str] = []
-    for name, text in sorted(templates.items()):
+    for name, text in sorted(output.manifests.items()):
         for manifest in load_manifests(text, name, limits):
-            manifests.append(_placed(replace(manifest, path=shown), request.namespace))
+            moved = replace(manifest, path=shown)
+            manifests.append(_placed(moved, request.namespace) if place else moved)
             names.append(name)
-    return Rendered(tuple(manifests), tuple(names), key)
+    return Rendered(tuple(manifests), tuple(names), output.sources, key)
 
 
 def _placed(manifest: Manifest, namespace: str) -> Manifest:

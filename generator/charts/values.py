@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.errors import GitopsgenError
+from generator.errors import InputError
+from generator.finding import Position
 from generator.limits import MANIFESTS, Limits
 from generator.manifest_yaml import load_documents
 from generator.textfile import read_text
 
 
-class ValuesError(GitopsgenError):
+class ValuesError(InputError):
     """A value file that cannot be used: missing, unreadable, or not one mapping."""
 
 
@@ -51,17 +52,26 @@ def read_value_file(root: Path, path: str, limits: Limits = MANIFESTS) -> ValueF
     except (OSError, RuntimeError):
         inside = False
     if not inside:
-        raise ValuesError(f"value file {path} is outside the repository")
+        raise ValuesError(f"value file {path} is outside the repository", Position(path))
     text = read_text(target, path, "add it, or remove it from valueFiles", limits)
-    documents = [d for d in load_documents(text, path, limits) if d.data is not None]
+    return parse_values(text, path, limits)
+
+
+def parse_values(text: str, shown: str, limits: Limits = MANIFESTS) -> ValueFile:
+    """A YAML file of Helm values: one mapping (or nothing)."""
+    documents = [d for d in load_documents(text, shown, limits) if d.data is not None]
     if len(documents) > 1:
-        raise ValuesError(f"value file {path} holds {len(documents)} YAML documents; keep one")
+        raise ValuesError(
+            f"value file {shown} holds {len(documents)} YAML documents; keep one",
+            Position(shown),
+        )
     data = documents[0].data if documents else {}
     if not isinstance(data, Mapping):
+        kind = "list" if isinstance(data, list) else type(data).__name__
         raise ValuesError(
-            f"value file {path} holds a {type(data).__name__}, not a mapping of values"
+            f"value file {shown} holds a {kind}, not a mapping of values", Position(shown)
         )
-    return ValueFile(path, data, text)
+    return ValueFile(shown, data, text)
 
 
 def combined(files: Sequence[ValueFile], values_object: Mapping[str, Any]) -> dict[str, Any]:

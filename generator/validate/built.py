@@ -3,11 +3,12 @@ wrote the node, and a pointer to the catalog entry the object came from."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from generator.catalog.model import App, Catalog, Environment
+from generator.charts.sources import template_position
 from generator.charts.targets import ChartTarget
 from generator.constants import NAMESPACE_DIR
 from generator.finding import Finding, Position, Resource
@@ -31,6 +32,7 @@ class BuiltFolder:
     manifests: tuple[Manifest, ...]
     chart: ChartTarget | None = None  # a chart rendered by Helm, not a Kustomize folder
     templates: tuple[str, ...] = ()  # of a chart: the template of each manifest
+    sources: Mapping[str, str] = field(default_factory=dict)  # of a chart: template -> text
 
 
 def load_build(
@@ -139,9 +141,16 @@ def chart_finding(
     assert folder.chart is not None
     target = folder.chart
     template = ""
-    if hit is not None:
-        at = next((i for i, m in enumerate(folder.manifests) if m is hit[0]), None)
-        template = f"{folder.templates[at]} of " if at is not None else ""
+    at = (
+        None
+        if hit is None
+        else next((i for i, m in enumerate(folder.manifests) if m is hit[0]), None)
+    )
+    if hit is not None and at is not None:
+        name = folder.templates[at]
+        source = folder.sources.get(name)
+        line = f":{template_position(source, hit[1], hit[0].document)[0]}" if source else ""
+        template = f"{name}{line} of "
     message = f"{finding.message}; rendered by Helm from {template}{target.describe()}"
     return replace(finding, position=target.entry, message=message)
 

@@ -123,6 +123,7 @@ def _render(
         numbered(rendered.manifests),
         chart=target,
         templates=rendered.templates,
+        sources=rendered.sources,
     )
     done.folders.append(folder)
     # Value files are read again each run, so a changed one changes the key.

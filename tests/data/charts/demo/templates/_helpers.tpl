@@ -10,6 +10,7 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end -}}
 
 {{- define "demo.image" -}}
+{{- $_ := required "image.repository is required" .Values.image.repository -}}
 {{- if .Values.image.digest -}}
 {{ .Values.image.repository }}:{{ .Values.image.tag }}@{{ .Values.image.digest }}
 {{- else -}}
