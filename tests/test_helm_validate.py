@@ -23,6 +23,7 @@ from generator.charts.targets import chart_targets
 from generator.validate.charts import render_targets
 from generator.validate.repository import validate
 from generator.validate.shard import Shard, shard_of
+from tests.gitrepo import commit_all, init
 
 DEMO = Path(__file__).resolve().parent / "data" / "charts" / "demo"
 DIGEST = "sha256:" + "3c1ab2a1f0e4c1b0f3de1c7a7b0e7d5d1f38a6d2c9a0b7e4f6c2d8e1a9b3c5d7"
@@ -82,6 +83,7 @@ apps:
           podDisruptionBudget: {enabled: true}
 """
 PROD_VALUES = f"image:\n  digest: {DIGEST}\n"
+PRIVILEGED_FILE = "securityContext: {privileged: true}\n"
 
 
 def edit(text, *changes):
@@ -414,3 +416,24 @@ def test_a_chart_app_goes_to_its_apps_shard(tmp_path):
         assert [f.rsplit(" ", 1)[1] for f in found] == (
             ["(pod-security-privileged)"] if index == mine else []
         ), index
+
+
+def test_changed_value_files_and_charts_bring_their_chart_apps(tmp_path):
+    root = make(tmp_path)
+    init(root)
+    commit_all(root, "all")
+    assert check(root, tmp_path, changed_since="HEAD") == []
+    (root / "apps" / "shop" / "values-prod.yaml").write_text(PROD_VALUES + PRIVILEGED_FILE)
+    assert [f.rsplit(" ", 1)[1] for f in check(root, tmp_path, changed_since="HEAD")] == [
+        "(pod-security-privileged)"
+    ]
+    commit_all(root, "privileged")
+    templates = root / "charts" / "demo" / "templates"
+    (templates / "deployment.yaml").write_text(
+        (templates / "deployment.yaml").read_text().replace("replicas:", "replicas: 1 #")
+    )
+    # The chart changed: every environment renders it again (prod now has 1 replica).
+    assert [f.rsplit(" ", 1)[1] for f in check(root, tmp_path, changed_since="HEAD")] == [
+        "(pod-security-privileged)",
+        "(workload-min-replicas)",
+    ]

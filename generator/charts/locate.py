@@ -28,9 +28,9 @@ from generator.charts.archive import (
     read_archive,
     read_folder,
 )
+from generator.constants import CHARTS_DIR
 from generator.errors import UsageError
 
-CHARTS_DIR = "charts"
 OFFLINE_ENV = "GITOPSGEN_OFFLINE"
 TIMEOUT_ENV = "GITOPSGEN_PULL_TIMEOUT"
 DEFAULT_TIMEOUT = 30.0
