@@ -102,7 +102,7 @@ def render(chart: bytes | Path, values: Mapping[str, Any], request: RenderReques
             name = str(loaded.name)
             crds = loaded.crds
             templates = loaded.templates
-    except helm.HelmError as exc:
+    except Exception as exc:  # Helm's errors, and whatever else the binding may raise
         raise HelmError(_said(exc)) from None
     rendered: dict[str, str] = json.loads(text)
     found = {k: v for k, v in rendered.items() if not k.endswith("/" + NOTES)}
@@ -119,7 +119,7 @@ def package(folder: Path, destination: Path) -> Path:
     helm = _sdk()
     try:
         return Path(helm.package(folder, destination=destination))
-    except helm.HelmError as exc:
+    except Exception as exc:
         raise HelmError(_said(exc)) from None
 
 

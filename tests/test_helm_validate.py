@@ -4,6 +4,7 @@ the output with the environment's rules; findings point at the catalog entry."""
 
 import hashlib
 import http.server
+import json
 import shutil
 import socket
 import threading
@@ -11,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from generator import helm
 from generator.api import Repository, generate
@@ -20,6 +22,7 @@ from generator.catalog.load import load_catalog
 from generator.catalog.model import Chart
 from generator.charts.locate import Charts, HelmDirs, Network
 from generator.charts.targets import chart_targets
+from generator.cli.main import main
 from generator.validate.charts import render_targets
 from generator.validate.repository import validate
 from generator.validate.shard import Shard, shard_of
@@ -437,3 +440,27 @@ def test_changed_value_files_and_charts_bring_their_chart_apps(tmp_path):
         "(pod-security-privileged)",
         "(workload-min-replicas)",
     ]
+
+
+def cli(args, env):
+    return CliRunner().invoke(
+        main, args, env={"GITHUB_ACTIONS": None, **env}, prog_name="gitopsgen"
+    )
+
+
+def test_the_command_line_decides_the_network(tmp_path):
+    root = make(tmp_path, CATALOG.replace("version: 0.1.0", "version: 0.2.0"))
+    helm_home = {"HELM_CACHE_HOME": str(tmp_path / "home"), "GITOPSGEN_OFFLINE": None}
+    args = ["validate", "--root", str(root), "--no-cache", "--format", "json"]
+    result = cli([*args, "--offline"], helm_home)
+    reasons = [
+        f["message"].split("; ")[1]
+        for f in json.loads(result.stdout)["findings"]
+        if f["rule"] == "chart-unavailable"
+    ]
+    assert reasons == ["not pulled: offline (GITOPSGEN_OFFLINE)"]
+    result = cli(args, {**helm_home, "GITOPSGEN_PULL_TIMEOUT": "soon"})
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        "error: GITOPSGEN_PULL_TIMEOUT must be a positive number of seconds, not 'soon'\n"
+    )
