@@ -9,7 +9,9 @@ from generator.rules.argocd import (
     ARGOCD_RULES,
     ArgoContext,
     Built,
+    application_sources,
     applications_and_projects,
+    built_here,
     check_argocd,
 )
 from generator.rules.examples import EXAMPLES_DIR, examples_for
@@ -33,7 +35,9 @@ def run(rule_id, text, path):
     manifests = load_manifests(text, path)
     apps, projects = applications_and_projects(manifests)
     for app in apps:
-        built.setdefault(app.obj["spec"]["source"]["path"], Built(False))
+        for _, source in application_sources(app.obj["spec"]):
+            if built_here(source):
+                built.setdefault(source["path"], Built(False))
     ctx = ArgoContext(apps, projects, built, lambda server, ns: manual.get((server, ns)))
     return [(f.rule, f.path, f.line) for f in check_argocd(ctx)]
 

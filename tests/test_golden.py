@@ -52,7 +52,9 @@ def test_no_yaml_aliases(case):
 
 def test_golden_cases_exist():
     assert CASES == [
+        "addons",
         "batch",
+        "charts",
         "components",
         "containers",
         "daemonset",

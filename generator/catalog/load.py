@@ -42,6 +42,12 @@ from generator.yamlio import Located, load_located
 if TYPE_CHECKING:  # the preflight sits above the loader (see rendered_findings)
     from generator.validate.clean import CleanMemo
 
+# What kind of app each is (an image or a chart app, with the fields that fit it): an app
+# these refuse is set aside before the other checks, which judge fields it should not have.
+SHAPE_CHECKS: tuple[checks.Check, ...] = (
+    chart_checks.check_image_or_chart,
+    chart_checks.check_chart_fields,
+)
 CHECKS: tuple[checks.Check, ...] = (
     checks.check_names,
     checks.check_references,
@@ -75,8 +81,6 @@ CHECKS: tuple[checks.Check, ...] = (
     value_checks.check_config_values,
     secret_checks.check_secret_prefixes,
     secret_checks.check_secret_keys,
-    chart_checks.check_image_or_chart,
-    chart_checks.check_chart_fields,
     chart_checks.check_chart_versions,
     chart_checks.check_addon_names,
     chart_checks.check_addon_namespaces,
@@ -112,9 +116,13 @@ def _checked_entries(doc: Located) -> tuple[list[Finding], list[Finding], Locate
     usable, aside = set_aside(doc, schema)
     if usable is None:
         return schema, [], None
-    found = _once_per_place([f for check in CHECKS for f in check(usable)])
-    hidden = references_to(usable, aside)
-    return schema, [f for f in found if f.position not in hidden], usable
+    shape = [f for check in SHAPE_CHECKS for f in check(usable)]
+    shaped, misshapen = set_aside(usable, shape)
+    if shaped is None:
+        return schema, shape, None
+    found = _once_per_place(shape + [f for check in CHECKS for f in check(shaped)])
+    hidden = references_to(usable, aside | misshapen)
+    return schema, [f for f in found if f.position not in hidden], shaped
 
 
 def _once_per_place(found: list[Finding]) -> list[Finding]:

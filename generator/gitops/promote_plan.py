@@ -124,7 +124,9 @@ def _check(catalog: Catalog, app: App, source: Environment, target: Environment)
                 ),
             )
         )
-    if target.image_policy == "digest" and split_version(src.version)[1] is None:
+    # A chart version is SemVer and never carries a digest: imagePolicy is about images.
+    pinned = app.chart is not None or split_version(src.version)[1] is not None
+    if target.image_policy == "digest" and not pinned:
         reasons.append(
             (
                 False,

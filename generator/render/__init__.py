@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from generator.catalog.model import Catalog
 from generator.constants import CODEOWNERS_FILE
+from generator.render.addons import render_addons
 from generator.render.argocd import render_argocd
 from generator.render.base import render_base
 from generator.render.codeowners import has_owners, render_codeowners
@@ -23,6 +24,7 @@ def render(catalog: Catalog) -> Tree:
         for app in image_apps:
             render_overlay(app, env, catalog, tree)
     render_argocd(catalog, tree)
+    render_addons(catalog, tree)
     if has_owners(catalog):
         tree[CODEOWNERS_FILE] = render_codeowners(catalog).encode("utf-8")
     return sorted_tree(tree)

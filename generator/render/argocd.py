@@ -8,6 +8,7 @@ from typing import Any
 from generator import constants as c
 from generator.catalog import names
 from generator.catalog.model import App, Catalog, Cluster, Environment
+from generator.render.charts import chart_repository, chart_sources
 from generator.render.tree import Tree, add
 
 ARGO_API = "argoproj.io/v1alpha1"
@@ -34,11 +35,15 @@ GUARDRAILS_NAMESPACED = (
     ("networking.k8s.io", "NetworkPolicy"),
     ("rbac.authorization.k8s.io", "RoleBinding"),
 )
+# Cluster add-ons first (the ingress controller, cert-manager ... the apps rely on), then
+# the environments' projects, guardrails and apps (dependsOn depth from 0).
+WAVE_ADDONS_PROJECT = -4
+WAVE_ADDONS = -3
 WAVE_PROJECTS = -2
 WAVE_GUARDRAILS = -1
 
 
-def _meta(name: str, catalog: Catalog, wave: int, labels: dict[str, str]) -> dict[str, Any]:
+def argo_meta(name: str, catalog: Catalog, wave: int, labels: dict[str, str]) -> dict[str, Any]:
     return {
         "name": name,
         "namespace": catalog.argocd_namespace,
@@ -77,9 +82,10 @@ def app_project(env: Environment, catalog: Catalog, guardrails: bool) -> dict[st
     name = (
         names.guardrails_project_name(env.name) if guardrails else names.app_project_name(env.name)
     )
+    charts = [] if guardrails else chart_repositories(env, catalog)
     spec: dict[str, Any] = {
         "description": f"{'Guardrails' if guardrails else 'Apps'} of environment {env.name}",
-        "sourceRepos": [catalog.repository_url],
+        "sourceRepos": [catalog.repository_url, *charts],
         "destinations": [
             {"server": catalog.cluster(env.cluster).server, "namespace": env.namespace}
         ],
@@ -98,12 +104,23 @@ def app_project(env: Environment, catalog: Catalog, guardrails: bool) -> dict[st
     return {
         "apiVersion": ARGO_API,
         "kind": "AppProject",
-        "metadata": _meta(name, catalog, WAVE_PROJECTS, {c.LABEL_ENVIRONMENT: env.name}),
+        "metadata": argo_meta(name, catalog, WAVE_PROJECTS, {c.LABEL_ENVIRONMENT: env.name}),
         "spec": spec,
     }
 
 
-def _sync_policy(automated: bool) -> dict[str, Any]:
+def chart_repositories(env: Environment, catalog: Catalog) -> list[str]:
+    """The chart repositories of the chart apps that run in `env`, sorted."""
+    return sorted(
+        {
+            chart_repository(a.chart)
+            for a in catalog.apps
+            if a.chart is not None and a.deployment(env.name).enabled
+        }
+    )
+
+
+def sync_policy(automated: bool) -> dict[str, Any]:
     policy: dict[str, Any] = {}
     if automated:
         policy["automated"] = {"prune": True, "selfHeal": True}
@@ -120,7 +137,7 @@ def application(
     wave: int,
     labels: dict[str, str],
 ) -> dict[str, Any]:
-    meta = _meta(name, catalog, wave, {c.LABEL_ENVIRONMENT: env.name, **labels})
+    meta = argo_meta(name, catalog, wave, {c.LABEL_ENVIRONMENT: env.name, **labels})
     meta["finalizers"] = [c.ARGOCD_FINALIZER]
     return {
         "apiVersion": ARGO_API,
@@ -137,7 +154,7 @@ def application(
                 "server": catalog.cluster(env.cluster).server,
                 "namespace": env.namespace,
             },
-            "syncPolicy": _sync_policy(env.sync == "auto"),
+            "syncPolicy": sync_policy(env.sync == "auto"),
         },
     }
 
@@ -153,7 +170,38 @@ def waves(catalog: Catalog) -> dict[str, int]:
     return {name: depth(name) for name in apps}
 
 
+def with_sources(document: dict[str, Any], sources: list[dict[str, Any]]) -> dict[str, Any]:
+    """The Application with multi-source `sources` in place of its `source`."""
+    spec = document["spec"]
+    document["spec"] = {
+        "project": spec["project"],
+        "sources": sources,
+        **{k: v for k, v in spec.items() if k not in ("project", "source")},
+    }
+    return document
+
+
 def app_application(app: App, env: Environment, catalog: Catalog, wave: int) -> dict[str, Any]:
+    if app.chart is not None:  # no overlay: Argo CD renders the chart
+        deployment = app.deployment(env.name)
+        document = application(
+            names.application_name(env.name, app.name),
+            names.app_project_name(env.name),
+            "",
+            env,
+            catalog,
+            wave,
+            {c.LABEL_NAME: app.name, c.LABEL_TEAM: app.team},
+        )
+        sources = chart_sources(
+            app.chart,
+            deployment.version,
+            app.name,
+            deployment.values.helm_values,
+            deployment.values.value_files,
+            catalog,
+        )
+        return with_sources(document, sources)
     return application(
         names.application_name(env.name, app.name),
         names.app_project_name(env.name),
@@ -172,11 +220,22 @@ def application_files(env: Environment, catalog: Catalog) -> list[str]:
     return [f"{c.APPS_SUBDIR}/{env.name}/{name}.yaml" for name in (c.NAMESPACE_DIR, *apps)]
 
 
+def addon_files(cluster: Cluster) -> list[str]:
+    """The add-on files of a cluster, relative to argocd/: their project, then one
+    Application per add-on; none without add-ons."""
+    if not cluster.addons:
+        return []
+    folder = f"{c.ADDONS_SUBDIR}/{cluster.name}"
+    names_ = [c.ADDONS_PROJECT_FILE, *(f"{a.name}.yaml" for a in cluster.addons)]
+    return [f"{folder}/{name}" for name in names_]
+
+
 def root_include(cluster: Cluster, catalog: Catalog) -> str:
     """Argo CD's directory `include` of the root: exactly the files the catalog generates for
     the cluster (a brace list of literal paths), so a hand-added file is never synced."""
     envs = [e for e in catalog.environments if e.cluster == cluster.name]
-    files = [f"{c.PROJECTS_SUBDIR}/{e.name}.yaml" for e in envs]
+    files = addon_files(cluster)
+    files += [f"{c.PROJECTS_SUBDIR}/{e.name}.yaml" for e in envs]
     files += [f for e in envs for f in application_files(e, catalog)]
     return "{" + ",".join(files) + "}"
 
@@ -186,7 +245,7 @@ def root(cluster: Cluster, catalog: Catalog) -> list[dict[str, Any]]:
     project = {
         "apiVersion": ARGO_API,
         "kind": "AppProject",
-        "metadata": _meta(name, catalog, WAVE_PROJECTS, {}),
+        "metadata": argo_meta(name, catalog, WAVE_PROJECTS, {}),
         "spec": {
             "description": f"The app-of-apps root of cluster {cluster.name}",
             "sourceRepos": [catalog.repository_url],
@@ -197,7 +256,7 @@ def root(cluster: Cluster, catalog: Catalog) -> list[dict[str, Any]]:
             ),
         },
     }
-    meta = _meta(name, catalog, 0, {})
+    meta = argo_meta(name, catalog, 0, {})
     meta["finalizers"] = [c.ARGOCD_FINALIZER]
     app = {
         "apiVersion": ARGO_API,
@@ -212,7 +271,7 @@ def root(cluster: Cluster, catalog: Catalog) -> list[dict[str, Any]]:
                 "directory": {"recurse": True, "include": root_include(cluster, catalog)},
             },
             "destination": {"server": c.IN_CLUSTER, "namespace": catalog.argocd_namespace},
-            "syncPolicy": _sync_policy(True),
+            "syncPolicy": sync_policy(True),
         },
     }
     return [project, app]
@@ -242,5 +301,5 @@ def render_argocd(catalog: Catalog, tree: Tree) -> None:
                 document = app_application(app, env, catalog, app_waves[app.name])
                 add(tree, f"{c.APPS_DIR}/{env.name}/{app.name}.yaml", catalog.path, [document])
     for cluster in catalog.clusters:
-        if any(e.cluster == cluster.name for e in catalog.environments):
+        if cluster.addons or any(e.cluster == cluster.name for e in catalog.environments):
             add(tree, f"{c.ROOT_DIR}/{cluster.name}.yaml", catalog.path, root(cluster, catalog))

@@ -9,8 +9,10 @@ in; the base of an app that does not run there belongs to the admins of the last
 environment it runs in), `argocd/root/` and anything else under the generated folders,
 the catalog itself and this file. The app's team is not an owner of its base: GitHub
 takes an approval from any one owner of a line, so the team could approve a change to
-prod alone. Only teams that name GitHub owners (`teams.<team>.github`) take part; a line
-whose admins name none is left out (GitHub then needs no owner review there).
+prod alone. A hand-owned value file of a chart app or an add-on reaches every environment
+that reads it at once: it belongs to the admins of the last one. Only teams that name
+GitHub owners (`teams.<team>.github`) take part; a line whose admins name none is left out
+(GitHub then needs no owner review there).
 """
 
 from __future__ import annotations
@@ -47,6 +49,29 @@ def _last_run(app: App, catalog: Catalog) -> Environment | None:
     """The last environment in promotion order the app runs in."""
     running = [d.environment for d in app.deployments if d.enabled]
     return catalog.environment(running[-1]) if running else None
+
+
+def _value_file_lines(catalog: Catalog, shared: list[str]) -> list[str]:
+    """Value files are read at the repository's revision by every environment that names
+    them: a change reaches them all at once, so it belongs to the admins of the last one (an
+    add-on's: of the last environment on its cluster, else the shared owners)."""
+    readers: dict[str, Environment | None] = {}
+    for env in catalog.environments:  # promotion order: the last reader wins
+        for app in catalog.apps:
+            deployment = app.deployment(env.name)
+            if app.chart is not None and deployment.enabled:
+                readers.update(dict.fromkeys(deployment.values.value_files, env))
+    for cluster in catalog.clusters:
+        on_cluster = [e for e in catalog.environments if e.cluster == cluster.name]
+        for addon in cluster.addons:
+            for path in addon.value_files:
+                readers.setdefault(path, on_cluster[-1] if on_cluster else None)
+    lines: list[str] = []
+    for path, reader in sorted(readers.items()):
+        owners = _admins(catalog, reader) if reader is not None else shared
+        if owners:
+            lines.append(f"/{_escape(path.strip('/'))} {' '.join(owners)}")
+    return lines
 
 
 def render_codeowners(catalog: Catalog) -> str:
@@ -92,6 +117,10 @@ def render_codeowners(catalog: Catalog) -> str:
             f"# base/ of apps not in {last.name}: the admins of the last environment of each",
         ]
         lines += bases
+    files = _value_file_lines(catalog, shared)
+    if files:
+        lines += ["", "# value files: the admins of the last environment that reads each"]
+        lines += files
     if shared:
         lines += ["", f"# the catalog and this file ({last.name} admins)"]
         if not catalog.path.startswith(("/", "../")):

@@ -9,6 +9,10 @@ from generator.catalog.model import App
 
 
 def selector(app: App) -> dict[str, str]:
+    """The labels of the app's pods. A chart's pods carry Helm's standard instance label, the
+    release name (the app's name), whatever the chart calls itself."""
+    if app.chart is not None:
+        return {c.LABEL_INSTANCE: app.name}
     return {c.LABEL_NAME: app.name}
 
 

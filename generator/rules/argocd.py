@@ -15,7 +15,7 @@ from typing import Any
 from generator.finding import Finding, Severity
 from generator.k8s.display import show
 from generator.k8s.kinds import CLUSTER_SCOPED_KINDS, api_group
-from generator.manifest import Manifest, get
+from generator.manifest import Manifest, NodePath, get
 from generator.rule import Rule
 
 
@@ -138,6 +138,89 @@ def _text(value: object) -> str:
     return value if isinstance(value, str) else ""
 
 
+def application_sources(spec: Any) -> list[tuple[NodePath, Mapping[str, Any]]]:
+    """An Application's sources with their node: its `source`, or each of its `sources`
+    (multi-source: a Helm chart and this repository's value files, `ref: values`)."""
+    if not isinstance(spec, Mapping):
+        return [(("spec", "source"), {})]
+    sources = spec.get("sources")
+    if isinstance(sources, list) and "source" not in spec:
+        return [(("spec", "sources", i), s) for i, s in enumerate(sources) if isinstance(s, dict)]
+    source = spec.get("source")
+    return [(("spec", "source"), source if isinstance(source, dict) else {})]
+
+
+def built_here(source: Mapping[str, Any]) -> bool:
+    """Whether the source is a folder of this repository that Kustomize (or Argo CD's
+    directory source) builds: not a Helm chart (from a Helm repository or an OCI registry,
+    rendered by Argo CD) and not a `ref` source that only lends its files."""
+    repo = _text(source.get("repoURL"))
+    if "chart" in source or repo.startswith("oci://"):
+        return False
+    return "path" in source or "ref" not in source
+
+
+def _source(
+    app: Manifest,
+    name: str,
+    project: Manifest | None,
+    project_shown: str,
+    at: NodePath,
+    source: Mapping[str, Any],
+) -> Iterator[Finding]:
+    repo = _text(source.get("repoURL"))
+    if project is not None and not any(
+        fnmatchcase(repo, str(p)) for p in _list(get(project.obj, "spec", "sourceRepos"))
+    ):
+        yield SOURCE_DENIED.finding(
+            f"{name} pulls from {show(source.get('repoURL'))}, which project {project_shown} "
+            "does not allow; use the catalog's repository or add it to the project's sourceRepos",
+            app.position(*at, "repoURL"),
+            app.resource,
+        )
+
+
+def _path(
+    app: Manifest,
+    name: str,
+    project: Manifest | None,
+    project_shown: str,
+    at: NodePath,
+    source: Mapping[str, Any],
+    ctx: ArgoContext,
+) -> Iterator[Finding]:
+    path = _text(source.get("path"))
+    built = ctx.built.get(path)
+    where = app.position(*at, "path")
+    if built is not None and not built.exists:
+        yield PATH_BUILDS.finding(
+            f"{name} syncs path '{path}', which does not exist in the repository; "
+            "run 'gitopsgen generate' or fix the path",
+            where,
+            app.resource,
+        )
+    elif built is not None and built.error:
+        first = built.error.splitlines()[0]
+        yield PATH_BUILDS.finding(
+            f"{name}: path '{path}' does not build with Kustomize: {first}",
+            where,
+            app.resource,
+        )
+    elif built is not None and project is not None:
+        denied: dict[str, str] = {}
+        for obj in built.objects:
+            problem = _kind_problem(project, obj)
+            if problem:
+                denied.setdefault(str(obj.get("kind")), problem)
+        for kind, problem in sorted(denied.items()):
+            yield KIND_DENIED.finding(
+                f"{name} deploys a {kind}, which {problem} of {project_shown}; "
+                "Argo CD will refuse to sync it",
+                where,
+                app.resource,
+            )
+
+
 def _application(app: Manifest, ctx: ArgoContext) -> Iterator[Finding]:
     spec = app.obj.get("spec", {})
     name = app.label(quoted=True)
@@ -151,17 +234,8 @@ def _application(app: Manifest, ctx: ArgoContext) -> Iterator[Finding]:
             app.position("spec", "project"),
             app.resource,
         )
-    source = spec.get("source", {}) if isinstance(spec.get("source"), dict) else {}
-    repo = _text(source.get("repoURL"))
-    if project is not None and not any(
-        fnmatchcase(repo, str(p)) for p in _list(get(project.obj, "spec", "sourceRepos"))
-    ):
-        yield SOURCE_DENIED.finding(
-            f"{name} pulls from {show(source.get('repoURL'))}, which project {project_shown} "
-            "does not allow; use the catalog's repository or add it to the project's sourceRepos",
-            app.position("spec", "source", "repoURL"),
-            app.resource,
-        )
+    for at, source in application_sources(spec):
+        yield from _source(app, name, project, project_shown, at, source)
     destination = spec.get("destination", {}) if isinstance(spec.get("destination"), dict) else {}
     server = _text(destination.get("server"))
     namespace = _text(destination.get("namespace"))
@@ -176,35 +250,9 @@ def _application(app: Manifest, ctx: ArgoContext) -> Iterator[Finding]:
             app.position("spec", "destination"),
             app.resource,
         )
-    path = _text(source.get("path"))
-    built = ctx.built.get(path)
-    if built is not None and not built.exists:
-        yield PATH_BUILDS.finding(
-            f"{name} syncs path '{path}', which does not exist in the repository; "
-            "run 'gitopsgen generate' or fix the path",
-            app.position("spec", "source", "path"),
-            app.resource,
-        )
-    elif built is not None and built.error:
-        first = built.error.splitlines()[0]
-        yield PATH_BUILDS.finding(
-            f"{name}: path '{path}' does not build with Kustomize: {first}",
-            app.position("spec", "source", "path"),
-            app.resource,
-        )
-    elif built is not None and project is not None:
-        denied: dict[str, str] = {}
-        for obj in built.objects:
-            problem = _kind_problem(project, obj)
-            if problem:
-                denied.setdefault(str(obj.get("kind")), problem)
-        for kind, problem in sorted(denied.items()):
-            yield KIND_DENIED.finding(
-                f"{name} deploys a {kind}, which {problem} of {project_shown}; "
-                "Argo CD will refuse to sync it",
-                app.position("spec", "source", "path"),
-                app.resource,
-            )
+    for at, source in application_sources(spec):
+        if built_here(source):
+            yield from _path(app, name, project, project_shown, at, source, ctx)
     environment = ctx.manual_sync(server, namespace)
     if environment and isinstance(get(spec, "syncPolicy", "automated"), dict):
         yield AUTO_SYNC.finding(

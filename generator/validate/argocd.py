@@ -16,7 +16,14 @@ from generator.finding import Finding, Position
 from generator.limits import MANIFESTS, Limits
 from generator.manifest import Manifest, get
 from generator.rule import ManifestRule, RuleContext
-from generator.rules.argocd import ArgoContext, Built, applications_and_projects, check_argocd
+from generator.rules.argocd import (
+    ArgoContext,
+    Built,
+    application_sources,
+    applications_and_projects,
+    built_here,
+    check_argocd,
+)
 from generator.rules.tree import ARGOCD_KINDS, ArgoObjects
 from generator.validate.lint import read_manifests, run_rules
 from generator.validate.shard import Shard
@@ -57,14 +64,22 @@ def hand_written_objects(root: Path, foreign: Sequence[str]) -> ArgoObjects:
 
 
 def source_paths(applications: Sequence[Manifest]) -> list[str]:
-    """Kustomize source paths of Applications (not directory-include sources)."""
+    """Kustomize source paths of Applications in this repository (not directory-include
+    sources, not Helm charts, which Argo CD renders)."""
     paths = []
     for app in applications:
-        source = get(app.obj, "spec", "source")
-        path = source.get("path") if isinstance(source, Mapping) else None
-        if isinstance(path, str) and "directory" not in source:
-            paths.append(path)
+        for _, source in application_sources(app.obj.get("spec")):
+            path = source.get("path")
+            if isinstance(path, str) and "directory" not in source and built_here(source):
+                paths.append(path)
     return sorted(set(paths))
+
+
+def _in_scope(app: Manifest, only: set[str]) -> bool:
+    """An Application `validate --changed` checks: one that builds a folder in scope, or
+    whose own file is (a chart app's or an add-on's, which build no folder here)."""
+    paths = [s.get("path") for _, s in application_sources(app.obj.get("spec"))]
+    return app.path in only or any(str(p) in only for p in paths)
 
 
 def expand_braces(pattern: str) -> list[str]:
@@ -119,9 +134,7 @@ def check_applications(
     reported = [m for m in manifests if shard is None or shard.reports(m.path)]
     applications = tuple(a for a in applications if shard is None or shard.reports(a.path))
     if only_paths is not None:
-        applications = tuple(
-            a for a in applications if str(get(a.obj, "spec", "source", "path")) in only_paths
-        )
+        applications = tuple(a for a in applications if _in_scope(a, only_paths))
     manual = {
         (catalog.cluster(e.cluster).server, e.namespace): e.name
         for e in catalog.environments

@@ -18,7 +18,7 @@ from generator.catalog.load import checked_catalog, read_text, rendered_findings
 from generator.catalog.model import Catalog
 from generator.catalog.rules import CATALOG_RULES
 from generator.charts.locate import Charts, HelmDirs, Network
-from generator.constants import APPS_DIR, BASE_DIR, NAMESPACE_DIR, OVERLAYS_DIR
+from generator.constants import ADDONS_DIR, APPS_DIR, BASE_DIR, NAMESPACE_DIR, OVERLAYS_DIR
 from generator.finding import Finding
 from generator.gitops import git
 from generator.gitops.changes import changed_pairs
@@ -212,7 +212,12 @@ def validate(
     in_force += [r.rule for r in addon_rules_in_force]
 
     schema_rules = [r for r in rules if r.rule.family in ("schema", "api")]
-    only = None if scope is None else set(wanted)
+    # With a scope, the Applications of the pairs in it (chart apps build no folder here)
+    # and every add-on's, which no pair names.
+    only = None
+    if scope is not None:
+        only = set(wanted) | {f"{APPS_DIR}/{e}/{a or NAMESPACE_DIR}.yaml" for e, a in pairs}
+        only |= {m.path for m in argo if m.path.startswith(ADDONS_DIR + "/")}
     argo_key = cached.argocd_key(
         catalog_key,
         repo.root,
