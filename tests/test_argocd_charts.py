@@ -11,8 +11,9 @@ import yaml
 from generator.api import Repository, generate
 from generator.k8s.schema import SchemaRegistry
 from generator.validate.repository import validate
-from tests.helpers import GOLDEN, case_repo, files_only, snapshot
+from tests.helpers import GOLDEN, case_repo, chart_unavailable, files_only, snapshot
 from tests.test_golden import CASES
+from tests.test_golden_builds import GRAFANA, PODINFO
 
 ARGO = ("Application", "AppProject")
 
@@ -82,5 +83,14 @@ def test_a_chart_repository_the_project_does_not_allow(tmp_path):
             "argocd/projects/staging.yaml differs from what catalog.yaml generates (line 17: "
             "found 'destinations:', expected '- oci://ghcr.io/stefanprodan/charts/podinfo'); "
             "change catalog.yaml, not the generated file, and run 'gitopsgen generate'",
+        ),
+        *(
+            (rule, path, line, message)
+            for rule, _, path, line, message in (
+                chart_unavailable(70, "grafana", "8.10.1", GRAFANA, "dev"),
+                chart_unavailable(75, "grafana", "8.9.0", GRAFANA, "prod"),
+                chart_unavailable(85, "podinfo", "6.7.1", PODINFO, "dev, staging"),
+                chart_unavailable(87, "podinfo", "6.7.0", PODINFO, "prod"),
+            )
         ),
     ]
