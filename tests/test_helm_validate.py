@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from generator import helm
@@ -26,6 +27,7 @@ from generator.validate.charts import render_targets
 from generator.validate.repository import validate
 from generator.validate.shard import Shard, shard_of
 from tests.gitrepo import commit_all, init
+from tests.helpers import case_repo
 
 DEMO = Path(__file__).resolve().parent / "data" / "charts" / "demo"
 DIGEST = "sha256:" + "3c1ab2a1f0e4c1b0f3de1c7a7b0e7d5d1f38a6d2c9a0b7e4f6c2d8e1a9b3c5d7"
@@ -469,3 +471,37 @@ def test_the_command_line_decides_the_network(tmp_path):
     assert result.stderr == (
         "error: GITOPSGEN_PULL_TIMEOUT must be a positive number of seconds, not 'soon'\n"
     )
+
+
+@pytest.mark.parametrize("case", ["charts", "addons"])
+def test_renders_are_what_the_generated_applications_ask_argo_cd_for(tmp_path, case):
+    """Release, namespace, chart, version, values and value files of every render are those
+    of the Application generate wrote for it."""
+    root = case_repo(tmp_path, case)
+    generate(Repository.at(root))
+    catalog = load_catalog(root / "catalog.yaml", "catalog.yaml", root)
+    targets = chart_targets(catalog)
+    assert targets
+    for target in targets:
+        if target.addon:
+            path = f"argocd/addons/{target.cluster}/{target.name}.yaml"
+        else:
+            path = f"argocd/apps/{target.environment}/{target.name}.yaml"
+        spec = yaml.safe_load((root / path).read_text())["spec"]
+        chart = spec["sources"][0]
+        wanted = {
+            "chart": target.chart.name,
+            "version": target.version,
+            "release": target.release,
+            "namespace": target.namespace,
+            "values": dict(target.values),
+            "files": [f"$values/{f}" for f in target.value_files],
+        }
+        assert {
+            "chart": chart.get("chart") or chart["repoURL"].rsplit("/", 1)[1],
+            "version": chart["targetRevision"],
+            "release": chart["helm"]["releaseName"],
+            "namespace": spec["destination"]["namespace"],
+            "values": chart["helm"].get("valuesObject", {}),
+            "files": chart["helm"].get("valueFiles", []),
+        } == wanted, path
