@@ -11,6 +11,7 @@ import yaml
 from generator.api import Repository, generate
 from generator.k8s.schema import SchemaRegistry
 from generator.validate.repository import validate
+from tests.gitrepo import commit_all, init
 from tests.helpers import GOLDEN, case_repo, chart_unavailable, files_only, snapshot
 from tests.test_golden import CASES
 from tests.test_golden_builds import GRAFANA, PODINFO
@@ -93,4 +94,24 @@ def test_a_chart_repository_the_project_does_not_allow(tmp_path):
                 chart_unavailable(87, "podinfo", "6.7.0", PODINFO, "prod"),
             )
         ),
+    ]
+
+
+def test_validate_changed_checks_the_chart_apps_and_addons_it_touches(tmp_path):
+    """`validate --changed` after a hand edit of a project: the chart app's Application
+    (which builds no folder here) and the add-ons' are still checked."""
+    root = init(case_repo(tmp_path, "charts"))
+    generate(Repository.at(root))
+    base = commit_all(root, "catalog and tree")
+    project = root / "argocd/projects/staging.yaml"
+    text = project.read_text()
+    project.write_text(text.replace("  - oci://ghcr.io/stefanprodan/charts/podinfo\n", "", 1))
+    found = [
+        (f.rule, f.path, f.line)
+        for f in validate(Repository.at(root), changed_since=base).result.findings
+    ]
+    assert found == [
+        ("argocd-source-denied", "argocd/apps/staging/podinfo.yaml", 20),
+        # The staging chart app is rendered too: its public chart is not here (offline).
+        ("chart-unavailable", "catalog.yaml", 86),
     ]

@@ -19,9 +19,9 @@ from generator.render.argocd import (
     ARGO_API,
     WAVE_ADDONS,
     WAVE_ADDONS_PROJECT,
+    _meta,
+    _sync_policy,
     addon_files,
-    argo_meta,
-    sync_policy,
 )
 from generator.render.charts import chart_repository, chart_sources
 from generator.render.tree import Tree, add
@@ -76,18 +76,18 @@ def addons_project(cluster: Cluster, catalog: Catalog) -> dict[str, Any]:
     return {
         "apiVersion": ARGO_API,
         "kind": "AppProject",
-        "metadata": argo_meta(name, catalog, WAVE_ADDONS_PROJECT, _labels(cluster)),
+        "metadata": _meta(name, catalog, WAVE_ADDONS_PROJECT, _labels(cluster)),
         "spec": spec,
     }
 
 
 def addon_application(addon: Addon, cluster: Cluster, catalog: Catalog) -> dict[str, Any]:
     labels = {**_labels(cluster), c.LABEL_NAME: addon.name}
-    metadata = argo_meta(
+    metadata = _meta(
         names.addon_application_name(cluster.name, addon.name), catalog, WAVE_ADDONS, labels
     )
     metadata["finalizers"] = [c.ARGOCD_FINALIZER]
-    policy = sync_policy(_automated(cluster, catalog))
+    policy = _sync_policy(_automated(cluster, catalog))
     policy["syncOptions"] = [CREATE_NAMESPACE, *policy["syncOptions"]]
     return {
         "apiVersion": ARGO_API,

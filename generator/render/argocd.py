@@ -43,7 +43,7 @@ WAVE_PROJECTS = -2
 WAVE_GUARDRAILS = -1
 
 
-def argo_meta(name: str, catalog: Catalog, wave: int, labels: dict[str, str]) -> dict[str, Any]:
+def _meta(name: str, catalog: Catalog, wave: int, labels: dict[str, str]) -> dict[str, Any]:
     return {
         "name": name,
         "namespace": catalog.argocd_namespace,
@@ -104,7 +104,7 @@ def app_project(env: Environment, catalog: Catalog, guardrails: bool) -> dict[st
     return {
         "apiVersion": ARGO_API,
         "kind": "AppProject",
-        "metadata": argo_meta(name, catalog, WAVE_PROJECTS, {c.LABEL_ENVIRONMENT: env.name}),
+        "metadata": _meta(name, catalog, WAVE_PROJECTS, {c.LABEL_ENVIRONMENT: env.name}),
         "spec": spec,
     }
 
@@ -120,7 +120,7 @@ def chart_repositories(env: Environment, catalog: Catalog) -> list[str]:
     )
 
 
-def sync_policy(automated: bool) -> dict[str, Any]:
+def _sync_policy(automated: bool) -> dict[str, Any]:
     policy: dict[str, Any] = {}
     if automated:
         policy["automated"] = {"prune": True, "selfHeal": True}
@@ -137,7 +137,7 @@ def application(
     wave: int,
     labels: dict[str, str],
 ) -> dict[str, Any]:
-    meta = argo_meta(name, catalog, wave, {c.LABEL_ENVIRONMENT: env.name, **labels})
+    meta = _meta(name, catalog, wave, {c.LABEL_ENVIRONMENT: env.name, **labels})
     meta["finalizers"] = [c.ARGOCD_FINALIZER]
     return {
         "apiVersion": ARGO_API,
@@ -154,7 +154,7 @@ def application(
                 "server": catalog.cluster(env.cluster).server,
                 "namespace": env.namespace,
             },
-            "syncPolicy": sync_policy(env.sync == "auto"),
+            "syncPolicy": _sync_policy(env.sync == "auto"),
         },
     }
 
@@ -245,7 +245,7 @@ def root(cluster: Cluster, catalog: Catalog) -> list[dict[str, Any]]:
     project = {
         "apiVersion": ARGO_API,
         "kind": "AppProject",
-        "metadata": argo_meta(name, catalog, WAVE_PROJECTS, {}),
+        "metadata": _meta(name, catalog, WAVE_PROJECTS, {}),
         "spec": {
             "description": f"The app-of-apps root of cluster {cluster.name}",
             "sourceRepos": [catalog.repository_url],
@@ -256,7 +256,7 @@ def root(cluster: Cluster, catalog: Catalog) -> list[dict[str, Any]]:
             ),
         },
     }
-    meta = argo_meta(name, catalog, 0, {})
+    meta = _meta(name, catalog, 0, {})
     meta["finalizers"] = [c.ARGOCD_FINALIZER]
     app = {
         "apiVersion": ARGO_API,
@@ -271,7 +271,7 @@ def root(cluster: Cluster, catalog: Catalog) -> list[dict[str, Any]]:
                 "directory": {"recurse": True, "include": root_include(cluster, catalog)},
             },
             "destination": {"server": c.IN_CLUSTER, "namespace": catalog.argocd_namespace},
-            "syncPolicy": sync_policy(True),
+            "syncPolicy": _sync_policy(True),
         },
     }
     return [project, app]
