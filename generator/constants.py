@@ -25,6 +25,8 @@ ADDONS_DIR = f"{ARGOCD_DIR}/{ADDONS_SUBDIR}"
 # The add-ons' AppProject beside their Applications (add-on names are DNS labels: no clash).
 ADDONS_PROJECT_FILE = "_project.yaml"
 KUSTOMIZATION = "kustomization.yaml"
+# Hand-owned Helm chart archives and unpacked charts `validate` renders chart apps from.
+CHARTS_DIR = "charts"
 
 # Every generated file starts with this line, with the catalog's path between the two parts;
 # that exact line, and nothing like it, is how a file is known to be ours.

@@ -23,6 +23,7 @@ FAMILIES: tuple[str, ...] = (
     "secrets",
     "rbac",
     "argocd",
+    "chart",
     "promotion",
     "tree",
     "api",

@@ -80,3 +80,20 @@ def hand_owned_files(case: str) -> set[str]:
         else:
             found.add(path.name)
     return found
+
+
+def chart_unavailable(line: int, chart: str, version: str, repo: str, where: str) -> tuple:
+    """validate's `chart-unavailable` warning in a test session (offline, the session's Helm
+    cache), as (rule, severity, path, line, message)."""
+    content = Path(os.environ["HELM_CACHE_HOME"]) / "content"
+    return (
+        "chart-unavailable",
+        "warning",
+        "catalog.yaml",
+        line,
+        f"chart {chart} {version} ({repo}) cannot be obtained: not in charts/ "
+        f"({chart}-{version}.tgz or {chart}/ with that version) nor in the Helm cache "
+        f"({content}); not pulled: offline (GITOPSGEN_OFFLINE); its objects are not checked "
+        f"({where}); add charts/{chart}-{version}.tgz (helm pull), or run where the chart "
+        "repository can be reached",
+    )

@@ -12,8 +12,9 @@ from generator.api import Repository, generate
 from generator.k8s.schema import SchemaRegistry
 from generator.validate.repository import validate
 from tests.gitrepo import commit_all, init
-from tests.helpers import GOLDEN, case_repo, files_only, snapshot
+from tests.helpers import GOLDEN, case_repo, chart_unavailable, files_only, snapshot
 from tests.test_golden import CASES
+from tests.test_golden_builds import GRAFANA, PODINFO
 
 ARGO = ("Application", "AppProject")
 
@@ -84,6 +85,15 @@ def test_a_chart_repository_the_project_does_not_allow(tmp_path):
             "found 'destinations:', expected '- oci://ghcr.io/stefanprodan/charts/podinfo'); "
             "change catalog.yaml, not the generated file, and run 'gitopsgen generate'",
         ),
+        *(
+            (rule, path, line, message)
+            for rule, _, path, line, message in (
+                chart_unavailable(70, "grafana", "8.10.1", GRAFANA, "dev"),
+                chart_unavailable(75, "grafana", "8.9.0", GRAFANA, "prod"),
+                chart_unavailable(85, "podinfo", "6.7.1", PODINFO, "dev, staging"),
+                chart_unavailable(87, "podinfo", "6.7.0", PODINFO, "prod"),
+            )
+        ),
     ]
 
 
@@ -100,4 +110,8 @@ def test_validate_changed_checks_the_chart_apps_and_addons_it_touches(tmp_path):
         (f.rule, f.path, f.line)
         for f in validate(Repository.at(root), changed_since=base).result.findings
     ]
-    assert found == [("argocd-source-denied", "argocd/apps/staging/podinfo.yaml", 20)]
+    assert found == [
+        ("argocd-source-denied", "argocd/apps/staging/podinfo.yaml", 20),
+        # The staging chart app is rendered too: its public chart is not here (offline).
+        ("chart-unavailable", "catalog.yaml", 86),
+    ]

@@ -18,7 +18,7 @@ from generator.render.base import objects
 from generator.render.overlay import image_entries, scaled, site
 from generator.render.workload import config_map_name
 from generator.validate.repository import validate
-from tests.helpers import case_repo
+from tests.helpers import case_repo, chart_unavailable
 from tests.test_golden import CASES
 
 TEMPLATED = ("Deployment", "StatefulSet", "DaemonSet", "Job")
@@ -40,7 +40,43 @@ ABSENT = (
 BROKER = "env var 'BROKER_PASSWORD' of Deployment {app} takes Secret 'rabbitmq', " + ABSENT.format(
     make="an ExternalSecret for it"
 )
+GRAFANA = "https://grafana.github.io/helm-charts"
+PODINFO = "oci://ghcr.io/stefanprodan/charts"
+JETSTACK = "https://charts.jetstack.io"
+# The cases' charts are public ones the tests do not vendor: offline, each chart version is
+# one warning, and what it renders is not checked.
 FINDINGS = {
+    "charts": [
+        chart_unavailable(70, "grafana", "8.10.1", GRAFANA, "dev"),
+        chart_unavailable(75, "grafana", "8.9.0", GRAFANA, "prod"),
+        chart_unavailable(85, "podinfo", "6.7.1", PODINFO, "dev, staging"),
+        chart_unavailable(87, "podinfo", "6.7.0", PODINFO, "prod"),
+    ],
+    "addons": [
+        chart_unavailable(
+            16,
+            "ingress-nginx",
+            "4.12.1",
+            "https://kubernetes.github.io/ingress-nginx",
+            "cluster nonprod",
+        ),
+        chart_unavailable(22, "cert-manager", "v1.17.1", JETSTACK, "cluster nonprod"),
+        chart_unavailable(35, "cert-manager", "v1.16.3", JETSTACK, "cluster prod"),
+        chart_unavailable(
+            41,
+            "external-secrets",
+            "0.16.1",
+            "oci://ghcr.io/external-secrets/charts",
+            "cluster prod",
+        ),
+        chart_unavailable(
+            46,
+            "kube-prometheus-stack",
+            "70.4.2",
+            "https://prometheus-community.github.io/helm-charts",
+            "cluster prod",
+        ),
+    ],
     "example": [
         (
             "workload-liveness-probe",

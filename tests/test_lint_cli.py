@@ -141,7 +141,7 @@ def test_unreadable_input_exits_2_with_every_position(files):
     [
         (
             ["--kubernetes-version", "1"],
-            "Error: Invalid value for '--kubernetes-version': '1' is not a MAJOR.MINOR version "
+            "Error: Invalid value for '--kubernetes-version' / '--kube-version': '1' is not a MAJOR.MINOR version "
             "such as 1.31\n",
         ),
         (

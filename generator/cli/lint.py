@@ -16,6 +16,7 @@ from generator.report import default_format, render
 from generator.rule import RuleContext
 from generator.rules.examples import DEFAULT_KUBERNETES_VERSION
 from generator.validate.lint import lint
+from generator.validate.lint_charts import ChartOptions
 
 LEVELS = ("baseline", "restricted")
 
@@ -36,22 +37,50 @@ def kubernetes_version(_: click.Context, __: click.Parameter, value: str) -> str
 )
 @click.option(
     "--kubernetes-version",
+    "--kube-version",
     "version",
     default=DEFAULT_KUBERNETES_VERSION,
     show_default=True,
     callback=kubernetes_version,
     help="Kubernetes MAJOR.MINOR the objects are for (schemas, deprecated APIs).",
 )
+@click.option(
+    "--values",
+    "-f",
+    "values",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    help="Helm values file for the charts (repeatable; later files win).",
+)
+@click.option(
+    "--namespace",
+    "-n",
+    default=None,
+    help="Namespace the charts are rendered for (Helm's release namespace), given to "
+    "their objects that name none [default: Helm's 'default', objects left without one].",
+)
 @FORMAT_OPTION
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @handles_errors
-def lint_command(level: str, version: str, fmt: str | None, paths: tuple[Path, ...]) -> int:
-    """Check Kubernetes YAML files and folders with the manifest rules.
+def lint_command(
+    level: str,
+    version: str,
+    values: tuple[Path, ...],
+    namespace: str | None,
+    fmt: str | None,
+    paths: tuple[Path, ...],
+) -> int:
+    """Check Kubernetes YAML files and folders, and Helm charts, with the manifest rules.
 
-    Folders are read recursively (*.yaml, *.yml; hidden entries skipped). Exit 0 when
-    clean, 1 on error findings, 2 when any input cannot be read (all are listed).
+    Folders are read recursively (*.yaml, *.yml; hidden entries skipped). A chart folder
+    (with Chart.yaml) or archive (.tgz) is rendered with Helm, with the --values files, and
+    its objects are checked, each at its template's line. Exit 0 when clean, 1 on error
+    findings, 2 when any input cannot be read or rendered (all are listed).
     """
-    ctx = RuleContext(kubernetes_version=version, pod_security_level=level)
-    result = lint(paths, ctx, cli_state().manifest_rules, from_environ(os.environ).manifests)
+    ctx = RuleContext(kubernetes_version=version, pod_security_level=level, namespace=namespace)
+    charts = ChartOptions(values, namespace)
+    limits = from_environ(os.environ).manifests
+    result = lint(paths, ctx, cli_state().manifest_rules, limits, charts)
     click.echo(render(result, fmt or default_format(os.environ)), nl=False)
     return result.exit_code

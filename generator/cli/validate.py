@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from generator.builds.batch import Builder
+from generator.charts.locate import Charts, HelmDirs, Network
 from generator.cli.errors import handles_errors
 from generator.cli.options import (
     CACHE_DIR_OPTION,
@@ -46,6 +47,11 @@ from generator.validate.shard import Shard
     help="The git revision --changed compares with [default: HEAD]; implies --changed.",
 )
 @SHARD_OPTION
+@click.option(
+    "--offline",
+    is_flag=True,
+    help="Never pull a Helm chart: use only charts/ and the Helm cache (also GITOPSGEN_OFFLINE=1).",
+)
 @CACHE_DIR_OPTION
 @NO_CACHE_OPTION
 @CACHE_SIZE_OPTION
@@ -58,6 +64,7 @@ def validate_command(
     changed: bool,
     base: str | None,
     shard: Shard | None,
+    offline: bool,
     cache_dir: Path | None,
     no_cache: bool,
     cache_size: int,
@@ -66,17 +73,20 @@ def validate_command(
     """Check the catalog, the generated tree, every overlay built with Kustomize, and the
     Argo CD objects, with the rules of each environment.
 
-    Builds and findings are cached by the bytes they were computed from: an unchanged folder
-    is not built again. Exit 0 when clean, 1 on error findings, 2 when the catalog cannot be
-    read, --shard is not K/N, or --changed is used outside a git repository.
+    Chart apps and cluster add-ons are rendered with Helm, from charts/, the Helm cache, or
+    pulled (within GITOPSGEN_PULL_TIMEOUT seconds) unless --offline. Builds, renders and
+    findings are cached by the bytes they were computed from: an unchanged folder is not
+    built again. Exit 0 when clean, 1 on error findings, 2 when the catalog cannot be read,
+    --shard is not K/N, or --changed is used outside a git repository.
     """
     repo = repository(root, catalog)
+    charts = Charts(repo.root, HelmDirs.of(os.environ), Network.of(os.environ, offline))
     since = ("HEAD" if changed else None) if base is None else base
     rules = cli_state().manifest_rules
     with progress_line(sys.stderr, quiet) as progress:
         builder = Builder(cache=cache_of(cache_dir, no_cache, cache_size), progress=progress)
         result = validate(
-            repo, rules=rules, changed_since=since, builder=builder, shard=shard
+            repo, rules=rules, changed_since=since, builder=builder, shard=shard, charts=charts
         ).result
     click.echo(render(result, fmt or default_format(os.environ)), nl=False)
     return result.exit_code

@@ -5,9 +5,10 @@ the data (generator.gitops.catalog_diff): those apps' folders in the environment
 Any other change renders the tree from the catalog at the base revision and from the
 working catalog, and every folder whose generated files differ is in scope (an
 environment-wide change, such as a quota or a host template, so widens to every app of that
-environment). Hand edits under base/, overlays/ and argocd/ add the pairs
-they belong to. Every environment in scope brings its `_namespace`, whose policies the
-rules of its apps read.
+environment). Hand edits under base/, overlays/ and argocd/ add the pairs they belong to,
+and so do a chart app's value files and its chart under `charts/` (Helm renders them; the
+tree does not show them). Every environment in scope brings its `_namespace`, whose
+policies the rules of its apps read.
 """
 
 from __future__ import annotations
@@ -17,7 +18,14 @@ from pathlib import Path
 
 from generator.catalog.load import catalog_from_text
 from generator.catalog.model import Catalog
-from generator.constants import APPS_DIR, BASE_DIR, NAMESPACE_DIR, OVERLAYS_DIR, PROJECTS_DIR
+from generator.constants import (
+    APPS_DIR,
+    BASE_DIR,
+    CHARTS_DIR,
+    NAMESPACE_DIR,
+    OVERLAYS_DIR,
+    PROJECTS_DIR,
+)
 from generator.errors import GitopsgenError, UsageError
 from generator.finding import Position
 from generator.gitops import git
@@ -51,7 +59,23 @@ def pairs_of_path(path: str, catalog: Catalog) -> set[Pair]:
     elif path.startswith(PROJECTS_DIR + "/") and len(parts) == 3 and _strip(parts[2]) in envs:
         env = _strip(parts[2])
         found |= {(env, None)} | {(env, a) for a in apps if apps[a].deployment(env).enabled}
+    found |= _chart_pairs(path, catalog)
     return {(e, a) for e, a in found if a is None or a in apps}
+
+
+def _chart_pairs(path: str, catalog: Catalog) -> set[Pair]:
+    """The chart apps a value file, or a chart under charts/ (`<name>/...`,
+    `<name>-<version>.tgz`), is rendered into."""
+    parts = path.split("/")
+    under = parts[1] if parts[0] == CHARTS_DIR and len(parts) >= 2 else None
+    found: set[Pair] = set()
+    for app in catalog.apps:
+        name = app.chart.name if app.chart is not None else None
+        for d in app.deployments if name is not None else ():
+            ours = (under == name and len(parts) > 2) or under == f"{name}-{d.version}.tgz"
+            if d.enabled and (ours or path in d.values.value_files):
+                found.add((d.environment, app.name))
+    return found
 
 
 def _text_at(root: Path, top: Path, base: str, catalog_shown: str) -> str | None:

@@ -7,6 +7,7 @@ from generator.rule import ManifestRule, Rule
 from generator.rules import (
     api,
     argocd,
+    chart,
     image,
     network,
     pod_security,
@@ -38,6 +39,7 @@ def all_rules() -> tuple[Rule, ...]:
         *CATALOG_RULES,
         *(r.rule for r in MANIFEST_RULES),
         *argocd.ARGOCD_RULES,
+        *chart.CHART_RULES,
         *promotion.PROMOTION_RULES,
         *tree.TREE_RULES,
     ]

@@ -3,11 +3,13 @@ wrote the node, and a pointer to the catalog entry the object came from."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from generator.catalog.model import App, Catalog, Environment
+from generator.charts.sources import template_position
+from generator.charts.targets import ChartTarget
 from generator.constants import NAMESPACE_DIR
 from generator.finding import Finding, Position, Resource
 from generator.kustomize import Build
@@ -28,6 +30,9 @@ class BuiltFolder:
     environment: str
     app: str | None  # None for the _namespace guardrails
     manifests: tuple[Manifest, ...]
+    chart: ChartTarget | None = None  # a chart rendered by Helm, not a Kustomize folder
+    templates: tuple[str, ...] = ()  # of a chart: the template of each manifest
+    sources: Mapping[str, str] = field(default_factory=dict)  # of a chart: template -> text
 
 
 def load_build(
@@ -36,10 +41,10 @@ def load_build(
     folder = build.folder.relative_to(root).as_posix()
     app = build.folder.name if build.folder.name != NAMESPACE_DIR else None
     manifests = load_manifests(build.output, folder + BUILT, limits) if build.ok else []
-    return BuiltFolder(folder, environment, app, _numbered(manifests))
+    return BuiltFolder(folder, environment, app, numbered(manifests))
 
 
-def _numbered(manifests: Sequence[Manifest]) -> tuple[Manifest, ...]:
+def numbered(manifests: Sequence[Manifest]) -> tuple[Manifest, ...]:
     """Give every node of the built output its own (number, 1) position: a finding's
     position then names exactly one node, even where an item and its first key share a
     line and column in the built text."""
@@ -97,7 +102,11 @@ def check_environment(
     findings, in_force = run_rules(manifests, context(catalog, env), rules)
     by_folder = {f.folder + BUILT: f for f in folders}
     unreported = {f.folder + BUILT for f in beside}
-    maps = {key: SourceMap(root, f.folder, files, limits) for key, f in by_folder.items()}
+    maps = {
+        key: SourceMap(root, f.folder, files, limits)
+        for key, f in by_folder.items()
+        if f.chart is None
+    }
     indexes = {key: _index(f.manifests) for key, f in by_folder.items()}
     mapped: list[Finding] = []
     for finding in findings:
@@ -109,6 +118,12 @@ def check_environment(
             mapped.append(finding)
             continue
         hit = indexes[key].get((finding.line, finding.column))
+        if folder.chart is not None:
+            moved = replace(chart_finding(finding, folder, hit), environment=env.name)
+            app = next((a for a in catalog.apps if a.name == folder.app), None)
+            if app is None or not _suppresses(app, moved):
+                mapped.append(moved)
+            continue
         position = maps[key].locate(*hit) if hit else maps[key].fallback
         shared = position.path.startswith("base/")
         origin = catalog_origin(catalog, folder, shared)
@@ -117,6 +132,28 @@ def check_environment(
     kept = [f for f in mapped if not suppressed(catalog, f)]
     # A node in base/ is the same in every environment: report it once, without one.
     return [_shared(f) if f.path.startswith("base/") else f for f in kept], in_force
+
+
+def chart_finding(
+    finding: Finding, folder: BuiltFolder, hit: tuple[Manifest, NodePath] | None
+) -> Finding:
+    """A finding on a chart's output, at the catalog entry that rendered it, saying from
+    which template, chart and values."""
+    assert folder.chart is not None
+    target = folder.chart
+    template = ""
+    at = (
+        None
+        if hit is None
+        else next((i for i, m in enumerate(folder.manifests) if m is hit[0]), None)
+    )
+    if hit is not None and at is not None:
+        name = folder.templates[at]
+        source = folder.sources.get(name)
+        line = f":{template_position(source, hit[1], hit[0].document)[0]}" if source else ""
+        template = f"{name}{line} of "
+    message = f"{finding.message}; rendered by Helm from {template}{target.describe()}"
+    return replace(finding, position=target.entry, message=message)
 
 
 def _shared(finding: Finding) -> Finding:
@@ -142,7 +179,11 @@ def catalog_origin(catalog: Catalog, folder: BuiltFolder, shared: bool) -> Posit
 def suppressed(catalog: Catalog, finding: Finding) -> bool:
     """Whether the app whose files the finding points into suppresses its rule there."""
     app = _app_of_path(finding.path, catalog)
-    return app is not None and any(
+    return app is not None and _suppresses(app, finding)
+
+
+def _suppresses(app: App, finding: Finding) -> bool:
+    return any(
         s.rule == finding.rule and (not s.environments or finding.environment in s.environments)
         for s in app.suppressions
     )

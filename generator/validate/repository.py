@@ -8,6 +8,7 @@ namespace).
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from functools import partial
 
@@ -16,46 +17,34 @@ from generator.builds.batch import Builder
 from generator.catalog.load import checked_catalog, read_text, rendered_findings
 from generator.catalog.model import Catalog
 from generator.catalog.rules import CATALOG_RULES
+from generator.charts.locate import Charts, HelmDirs, Network
 from generator.constants import (
     ADDONS_DIR,
     APPS_DIR,
-    ARGOCD_DIR,
-    BASE_DIR,
     NAMESPACE_DIR,
-    OVERLAYS_DIR,
 )
 from generator.finding import Finding
 from generator.gitops import git
-from generator.gitops.changes import changed_pairs
-from generator.render import render
-from generator.render.tree import Tree
 from generator.result import Result
 from generator.rule import ManifestRule, Rule
 from generator.rules import MANIFEST_RULES
 from generator.rules.argocd import ARGOCD_RULES
+from generator.rules.chart import CHART_RULES
 from generator.rules.promotion import PROMOTION_RULES, promotion_findings
-from generator.rules.tree import TREE_RULES, tree_findings
+from generator.rules.tree import TREE_RULES
 from generator.validate import cached
 from generator.validate.argocd import (
     argocd_manifests,
-    hand_written_objects,
     source_paths,
 )
 from generator.validate.built import BuiltFolder
+from generator.validate.charts import check_addons, render_targets, wanted_targets
 from generator.validate.clean import CleanMemo
 from generator.validate.shard import Shard, owned_files, shard_pairs
 from generator.validate.sourcemap import Files
 from generator.validate.stages import check_argocd_objects, check_built_environment
-from generator.writer import plan, scan
+from generator.validate.tree_check import Scope, check_tree, folder_path
 from generator.yamlio import load_located
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Which (environment, app) pairs to build and check; an app of None is the
-    environment's `_namespace`. None checks everything."""
-
-    pairs: frozenset[tuple[str, str | None]]
 
 
 @dataclass(frozen=True)
@@ -77,26 +66,6 @@ def folders_of(catalog: Catalog, scope: Scope | None) -> list[tuple[str, str | N
     return pairs
 
 
-def folder_path(env: str, app: str | None) -> str:
-    return f"{OVERLAYS_DIR}/{env}/{app or NAMESPACE_DIR}"
-
-
-def scoped_paths(pairs: frozenset[tuple[str, str | None]]) -> frozenset[str]:
-    """The generated folders (ending in /) and files that belong to `pairs`."""
-    touched = {folder_path(e, a) + "/" for e, a in pairs}
-    touched |= {f"{BASE_DIR}/{a}/" for _, a in pairs if a}
-    touched |= {f"{APPS_DIR}/{e}/{a or NAMESPACE_DIR}.yaml" for e, a in pairs}
-    return frozenset(touched)
-
-
-def in_paths(path: str, touched: frozenset[str]) -> bool:
-    """Whether `path` is one of `touched` or inside one of its folders."""
-    if path in touched:
-        return True
-    parts = path.split("/")
-    return any("/".join(parts[:n]) + "/" in touched for n in range(1, len(parts)))
-
-
 def validate(
     repo: Repository,
     scope: Scope | None = None,
@@ -104,6 +73,7 @@ def validate(
     changed_since: str | None = None,
     builder: Builder | None = None,
     shard: Shard | None = None,
+    charts: Charts | None = None,
 ) -> Validation:
     """Check the repository. `changed_since` (a git revision) limits the work to what the
     change since then touches (see generator.gitops.changes), and the promotion rules then check
@@ -111,7 +81,9 @@ def validate(
     one part of those (generator.validate.shard): its apps' folders, and in shard 1 what is
     global, so the shards of one repository report each finding once. `builder` builds
     the folders (batched, and with its cache: what did not change since is not built or
-    checked again)."""
+    checked again). `charts` finds the charts of chart apps and add-ons, rendered with Helm
+    (generator.validate.charts) [default: the repository's charts/, the Helm cache of the
+    environment, pulls as GITOPSGEN_OFFLINE allows]."""
     shard = None if shard is None or shard.count == 1 else shard
     reports = shard.reports if shard is not None else lambda _: True
     builder = builder or Builder()
@@ -142,35 +114,9 @@ def validate(
             repo.catalog_path, catalog, doc, changed_since, repo.limits.catalog
         )
         in_force += PROMOTION_RULES
-    rendered: list[Tree] = []  # the whole tree, once something needed it
-
-    def whole_tree() -> Tree:
-        if not rendered:
-            rendered.append(render(catalog))
-        return rendered[0]
-
-    if changed_since is not None:
-        in_scope = changed_pairs(
-            repo.root, shown, catalog, whole_tree, changed_since, repo.limits.catalog
-        )
-        scope = Scope(frozenset(in_scope))
-    if scope is None:
-        tree = whole_tree()
-        todo, conflicts = plan(repo.root, tree)
-        objects = hand_written_objects(repo.root, todo.foreign)
-        drift = tree_findings(todo.writes, todo.deletes, todo.current, todo.foreign, shown, objects)
-    else:
-        # Only the scope's own files are rendered, compared and read.
-        tree = rendered[0] if rendered else render(catalog, {a for _, a in scope.pairs if a})
-        touched = scoped_paths(scope.pairs)
-        tree = {p: b for p, b in tree.items() if in_paths(p, touched)}
-        todo, conflicts = plan(repo.root, tree, within=sorted(touched))
-        # A hand-written Argo CD object is reported whatever the change touches.
-        stray = scan(repo.root, {}, within=[ARGOCD_DIR + "/"]).others
-        objects = hand_written_objects(repo.root, stray)
-        drift = tree_findings(todo.writes, (), todo.current, (), shown, objects)
-    findings += [f for f in conflicts if reports(f.path)]
-    findings += [f for f in drift if reports(f.path)]
+    checked_tree = check_tree(repo.root, shown, catalog, changed_since, scope, repo.limits.catalog)
+    scope, tree = checked_tree.scope, checked_tree.tree
+    findings += [f for f in checked_tree.findings if reports(f.path)]
     in_force += TREE_RULES
 
     if shard is not None:
@@ -187,20 +133,29 @@ def validate(
     builds = dict(zip(existing, done.builds, strict=True))
     build_keys = dict(zip(existing, done.keys, strict=True))
 
+    targets = wanted_targets(catalog, None if scope is None else scope.pairs, shard)
+    if charts is None:
+        charts = Charts(repo.root, HelmDirs.of(os.environ), Network.of(os.environ))
+    rendered = render_targets(repo.root, targets, charts, builder.cache, limits)
+    findings += rendered.findings
+    in_force += CHART_RULES if targets else ()
+
     loaded: dict[str, BuiltFolder] = {}  # built output read, by the checks that ran
     sources: Files = {}  # files read to place findings, shared by every environment
     for env in catalog.environments:
         here = [(a, folder_path(env.name, a)) for e, a in pairs if e == env.name]
         own = [p for a, p in here if p in builds and (shard is None or shard.owns(a))]
         beside = [p for a, p in here if p in builds and p not in own]
-        if own:
+        helm_folders = rendered.of_environment(env.name)
+        if own or helm_folders:
             # A sum over the namespace needs every app of it, in this run and this shard.
             whole = shard is None and _whole(catalog, env.name, pairs)
             env_rules_in_scope = rules if whole else _partial(rules)
             key = cached.environment_key(
                 catalog_key,
                 env.name,
-                [(p, build_keys[p] if builds[p].ok else None) for p in own],
+                [(p, build_keys[p] if builds[p].ok else None) for p in own]
+                + [(f.folder, rendered.keys[f.folder]) for f in helm_folders],
                 env_rules_in_scope,
                 [(p, build_keys[p] if builds[p].ok else None) for p in beside],
             )
@@ -219,10 +174,16 @@ def validate(
                     loaded,
                     limits,
                     [builds[p] for p in beside],
+                    helm_folders,
                 ),
             )
             findings += env_findings
             in_force += [r.rule for r in env_rules]
+    addon_findings, addon_rules_in_force = check_addons(
+        catalog, rendered.addons, rules, rendered.keys, builder.cache, catalog_key
+    )
+    findings += addon_findings
+    in_force += [r.rule for r in addon_rules_in_force]
 
     schema_rules = [r for r in rules if r.rule.family in ("schema", "api")]
     # With a scope, the Applications of the pairs in it (chart apps build no folder here)

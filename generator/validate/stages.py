@@ -4,6 +4,7 @@ Argo CD objects with what their source paths build to."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from generator.api import Repository
@@ -31,13 +32,17 @@ def check_built_environment(
     loaded: dict[str, BuiltFolder],
     limits: Limits,
     beside: list[Build],
+    charts: Sequence[BuiltFolder] = (),
 ) -> cached.Checked:
-    """The rules of `env` on the folders built to `builds` (`beside`: folders read only as
-    context, e.g. a shard's `_namespace`); each read folder is kept in `loaded`."""
+    """The rules of `env` on the folders built to `builds` and the charts Helm rendered for
+    it (`beside`: folders read only as context, e.g. a shard's `_namespace`); each read
+    folder is kept in `loaded`."""
     folders = [load_build(build, root, env.name, limits) for build in builds]
     context = [load_build(build, root, env.name, limits) for build in beside]
     loaded.update({f.folder: f for f in (*folders, *context)})
-    return check_environment(root, catalog, env, folders, rules, sources, limits, context)
+    return check_environment(
+        root, catalog, env, [*folders, *charts], rules, sources, limits, context
+    )
 
 
 def check_argocd_objects(

@@ -3,7 +3,9 @@
 A manifest rule's examples are Kubernetes manifests checked in a `RuleContext`; a catalog
 rule's examples (`generator.catalog.rules.CATALOG_RULES`) are whole catalogs and have no
 context; a promotion rule's examples (`generator.rules.promotion.PROMOTION_RULES`) are whole
-catalogs too, after the revisions of catalog.yaml in `history/` (oldest first).
+catalogs too, after the revisions of catalog.yaml in `history/` (oldest first); a chart
+rule's examples (`generator.rules.chart.CHART_RULES`) are whole catalogs whose repository
+holds the charts in `_charts/` as its `charts/`.
 """
 
 from __future__ import annotations
@@ -16,15 +18,22 @@ import yaml
 
 from generator.catalog.rules import CATALOG_RULES
 from generator.rule import RuleContext
+from generator.rules.chart import CHART_RULES
 from generator.rules.promotion import PROMOTION_RULES
 
 EXAMPLES_DIR = Path(__file__).parent
 DEFAULT_KUBERNETES_VERSION = "1.31"
 CATALOG_RULE_IDS = frozenset(r.id for r in CATALOG_RULES)
-WHOLE_CATALOG_IDS = CATALOG_RULE_IDS | frozenset(r.id for r in PROMOTION_RULES)
+WHOLE_CATALOG_IDS = (
+    CATALOG_RULE_IDS
+    | frozenset(r.id for r in PROMOTION_RULES)
+    | frozenset(r.id for r in CHART_RULES)
+)
 # tree- examples change one file of the tree this catalog generates; their context.yaml
 # names the file (`path`) and what the failing or passing side does with it (`delete`).
 TREE_CATALOG = EXAMPLES_DIR / "_tree" / "catalog.yaml"
+# chart- examples are validated in a repository whose charts/ is this folder.
+EXAMPLE_CHARTS = EXAMPLES_DIR / "_charts"
 
 
 def tree_setup(rule_id: str) -> dict[str, str]:

@@ -1,0 +1,91 @@
+"""The tree part of `validate`: what the catalog generates against what is on disk (the
+`tree-` rules and what stands in the way), on the whole tree or on a scope of
+(environment, app) pairs, such as what a change since a git revision touches."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.catalog.model import Catalog
+from generator.constants import APPS_DIR, ARGOCD_DIR, BASE_DIR, NAMESPACE_DIR, OVERLAYS_DIR
+from generator.finding import Finding
+from generator.gitops.changes import changed_pairs
+from generator.limits import Limits
+from generator.render import render
+from generator.render.tree import Tree
+from generator.rules.tree import tree_findings
+from generator.validate.argocd import hand_written_objects
+from generator.writer import plan, scan
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which (environment, app) pairs to build and check; an app of None is the
+    environment's `_namespace`. None checks everything."""
+
+    pairs: frozenset[tuple[str, str | None]]
+
+
+@dataclass(frozen=True)
+class TreeCheck:
+    scope: Scope | None  # as given, or what the change touches
+    tree: Tree  # what was rendered: the whole tree, or the scope's own files
+    findings: list[Finding]  # what stands in the way of the tree, and how the disk drifts
+
+
+def folder_path(env: str, app: str | None) -> str:
+    return f"{OVERLAYS_DIR}/{env}/{app or NAMESPACE_DIR}"
+
+
+def scoped_paths(pairs: frozenset[tuple[str, str | None]]) -> frozenset[str]:
+    """The generated folders (ending in /) and files that belong to `pairs`."""
+    touched = {folder_path(e, a) + "/" for e, a in pairs}
+    touched |= {f"{BASE_DIR}/{a}/" for _, a in pairs if a}
+    touched |= {f"{APPS_DIR}/{e}/{a or NAMESPACE_DIR}.yaml" for e, a in pairs}
+    return frozenset(touched)
+
+
+def in_paths(path: str, touched: frozenset[str]) -> bool:
+    """Whether `path` is one of `touched` or inside one of its folders."""
+    if path in touched:
+        return True
+    parts = path.split("/")
+    return any("/".join(parts[:n]) + "/" in touched for n in range(1, len(parts)))
+
+
+def check_tree(
+    root: Path,
+    shown: str,
+    catalog: Catalog,
+    changed_since: str | None,
+    scope: Scope | None,
+    limits: Limits,
+) -> TreeCheck:
+    """The tree's findings on `scope` (None: everything), or on what the change since
+    `changed_since` touches; with a scope only its own files are rendered, compared and read."""
+    whole_trees: list[Tree] = []  # the whole tree, once something needed it
+
+    def whole_tree() -> Tree:
+        if not whole_trees:
+            whole_trees.append(render(catalog))
+        return whole_trees[0]
+
+    if changed_since is not None:
+        in_scope = changed_pairs(root, shown, catalog, whole_tree, changed_since, limits)
+        scope = Scope(frozenset(in_scope))
+    if scope is None:
+        tree = whole_tree()
+        todo, conflicts = plan(root, tree)
+        objects = hand_written_objects(root, todo.foreign)
+        drift = tree_findings(todo.writes, todo.deletes, todo.current, todo.foreign, shown, objects)
+        return TreeCheck(None, tree, [*conflicts, *drift])
+    tree = whole_trees[0] if whole_trees else render(catalog, {a for _, a in scope.pairs if a})
+    touched = scoped_paths(scope.pairs)
+    tree = {p: b for p, b in tree.items() if in_paths(p, touched)}
+    todo, conflicts = plan(root, tree, within=sorted(touched))
+    # A hand-written Argo CD object is reported whatever the change touches.
+    stray = scan(root, {}, within=[ARGOCD_DIR + "/"]).others
+    objects = hand_written_objects(root, stray)
+    drift = tree_findings(todo.writes, (), todo.current, (), shown, objects)
+    return TreeCheck(scope, tree, [*conflicts, *drift])
