@@ -505,3 +505,23 @@ def test_renders_are_what_the_generated_applications_ask_argo_cd_for(tmp_path, c
             "values": chart["helm"].get("valuesObject", {}),
             "files": chart["helm"].get("valueFiles", []),
         } == wanted, path
+
+
+def test_a_cluster_scoped_kind_the_chart_renders_is_denied_by_the_apps_project(tmp_path):
+    # What Argo CD would refuse to sync is found on the chart's output, at the Application's
+    # chart source (the app's project allows no cluster-scoped kind).
+    catalog = edit(
+        CATALOG,
+        (
+            "      dev:\n        version: 0.1.0\n",
+            "      dev:\n        version: 0.1.0\n        values: {clusterRole: {enabled: true}}\n",
+        ),
+    )
+    root = make(tmp_path, catalog)
+    application = (root / "argocd" / "apps" / "dev" / "shop.yaml").read_text()
+    assert check(root, tmp_path) == [
+        f"argocd/apps/dev/shop.yaml:{line_of(application, 'chart: demo')}:5: error: Application "
+        "'dev-shop' deploys a ClusterRole, which is cluster-scoped and not in the project's "
+        "clusterResourceWhitelist of 'dev'; Argo CD will refuse to sync it "
+        "(argocd-kind-denied)"
+    ]

@@ -110,7 +110,8 @@ def _value_file_lines(catalog: Catalog, shared: list[str]) -> list[str]:
     lines: list[str] = []
     for path, envs in sorted(readers.items()):
         before = {name for env in envs for name in _upstream(catalog, env)}
-        ends = tuple(dict.fromkeys(e for e in envs if e.name not in before))
+        unique = {e.name: e for e in envs}  # an add-on's cluster may list an app's too
+        ends = tuple(e for e in unique.values() if e.name not in before)
         owners = _owners(catalog, ends) if ends else shared
         if owners:
             lines.append(f"/{_escape(path.strip('/'))} {' '.join(owners)}")

@@ -8,11 +8,11 @@ path builds to, and the catalog's sync setting per environment. `ArgoContext` ca
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from typing import Any
 
-from generator.finding import Finding, Severity
+from generator.finding import Finding, Position, Severity
 from generator.k8s.display import show
 from generator.k8s.kinds import CLUSTER_SCOPED_KINDS, api_group
 from generator.manifest import Manifest, NodePath, get
@@ -34,6 +34,9 @@ class ArgoContext:
     projects: Mapping[str, Manifest]
     built: Mapping[str, Built]  # source path -> build
     manual_sync: Callable[[str, str], str | None]  # (server, namespace) -> environment if manual
+    # Application name -> what its Helm chart renders to (chart apps and add-ons), where the
+    # chart could be rendered.
+    charts: Mapping[str, Built] = field(default_factory=dict)
 
 
 def _rule(rule_id: str, summary: str, description: str) -> Rule:
@@ -62,10 +65,12 @@ PATH_BUILDS = _rule(
 )
 KIND_DENIED = _rule(
     "argocd-kind-denied",
-    "Every kind the path builds is allowed by the project.",
+    "Every kind the path builds (or the chart renders) is allowed by the project.",
     "Cluster-scoped kinds need the project's clusterResourceWhitelist (an entry with a `name` "
     "allows only the objects its glob matches); namespaced kinds must not be in "
-    "namespaceResourceBlacklist and, where a namespaceResourceWhitelist is set, must be in it.",
+    "namespaceResourceBlacklist and, where a namespaceResourceWhitelist is set, must be in it. "
+    "A Helm chart's Application is checked on what `validate` renders from the chart, where "
+    "it can obtain it.",
 )
 AUTO_SYNC = _rule(
     "argocd-auto-sync",
@@ -207,18 +212,30 @@ def _path(
             app.resource,
         )
     elif built is not None and project is not None:
-        denied: dict[str, str] = {}
-        for obj in built.objects:
-            problem = _kind_problem(project, obj)
-            if problem:
-                denied.setdefault(str(obj.get("kind")), problem)
-        for kind, problem in sorted(denied.items()):
-            yield KIND_DENIED.finding(
-                f"{name} deploys a {kind}, which {problem} of {project_shown}; "
-                "Argo CD will refuse to sync it",
-                where,
-                app.resource,
-            )
+        yield from _kinds(app, name, project, project_shown, built, where)
+
+
+def _kinds(
+    app: Manifest,
+    name: str,
+    project: Manifest,
+    project_shown: str,
+    built: Built,
+    where: Position,
+) -> Iterator[Finding]:
+    """A finding per kind of `built` that the project does not let the Application deploy."""
+    denied: dict[str, str] = {}
+    for obj in built.objects:
+        problem = _kind_problem(project, obj)
+        if problem:
+            denied.setdefault(str(obj.get("kind")), problem)
+    for kind, problem in sorted(denied.items()):
+        yield KIND_DENIED.finding(
+            f"{name} deploys a {kind}, which {problem} of {project_shown}; "
+            "Argo CD will refuse to sync it",
+            where,
+            app.resource,
+        )
 
 
 def _application(app: Manifest, ctx: ArgoContext) -> Iterator[Finding]:
@@ -253,6 +270,9 @@ def _application(app: Manifest, ctx: ArgoContext) -> Iterator[Finding]:
     for at, source in application_sources(spec):
         if built_here(source):
             yield from _path(app, name, project, project_shown, at, source, ctx)
+        elif "ref" not in source and project is not None and app.name in ctx.charts:
+            where = app.position(*at, "chart" if "chart" in source else "repoURL")
+            yield from _kinds(app, name, project, project_shown, ctx.charts[app.name], where)
     environment = ctx.manual_sync(server, namespace)
     if environment and isinstance(get(spec, "syncPolicy", "automated"), dict):
         yield AUTO_SYNC.finding(

@@ -123,6 +123,7 @@ def check_applications(
     schema_rules: Sequence[ManifestRule],
     only_paths: set[str] | None,
     shard: Shard | None = None,
+    charts: Mapping[str, Built] | None = None,
 ) -> tuple[list[Finding], list[ManifestRule]]:
     """The Argo CD rules on the Applications (those whose source path is in `only_paths`,
     when given) and the schema rules on them and the AppProjects; with a `shard`, on the
@@ -145,7 +146,9 @@ def check_applications(
         for e in catalog.environments
         if e.sync == "manual"
     }
-    ctx = ArgoContext(applications, projects, builds, lambda server, ns: manual.get((server, ns)))
+    ctx = ArgoContext(
+        applications, projects, builds, lambda server, ns: manual.get((server, ns)), charts or {}
+    )
     findings = check_argocd(ctx)
     newest = max(
         (c.kubernetes_version for c in catalog.clusters),

@@ -196,7 +196,8 @@ def validate(
         catalog_key,
         repo.root,
         argo,
-        [(p, build_keys[p] if builds[p].ok else None) if p in builds else (p, "") for p in wanted],
+        [(p, build_keys[p] if builds[p].ok else None) if p in builds else (p, "") for p in wanted]
+        + [(f.folder, rendered.keys[f.folder]) for f in rendered.folders],
         schema_rules,
         only,
         str(shard or ""),
@@ -217,6 +218,7 @@ def validate(
             only,
             limits,
             shard,
+            rendered.folders,
         ),
     )
     findings += argo_findings

@@ -8,7 +8,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from generator.api import Repository
+from generator.catalog import names
 from generator.catalog.model import Catalog, Environment
+from generator.charts.targets import ChartTarget
 from generator.kustomize import Build
 from generator.limits import Limits
 from generator.manifest import Manifest
@@ -56,13 +58,27 @@ def check_argocd_objects(
     only: set[str] | None,
     limits: Limits,
     shard: Shard | None,
+    charts: Sequence[BuiltFolder] = (),
 ) -> cached.Checked:
     """The Argo CD rules and schemas on the Applications and AppProjects in `argo`, with what
-    each source path built to (read again only where no environment read it)."""
+    each source path built to (read again only where no environment read it) and what each
+    chart app's and add-on's chart rendered to (`charts`)."""
     built = {path: _built(build, loaded.get(path), limits) for path, build in builds.items()}
     for path in wanted:
         built.setdefault(path, Built((repo.root / path).is_dir()))
-    return check_applications(repo.root, catalog, argo, built, schema_rules, only, shard)
+    rendered = {
+        _application_name(f.chart): Built(True, tuple(m.obj for m in f.manifests))
+        for f in charts
+        if f.chart is not None
+    }
+    return check_applications(repo.root, catalog, argo, built, schema_rules, only, shard, rendered)
+
+
+def _application_name(target: ChartTarget) -> str:
+    """The Application the generator writes for a chart app in an environment or an add-on."""
+    if target.environment is None:
+        return names.addon_application_name(target.cluster, target.name)
+    return names.application_name(target.environment, target.name)
 
 
 def _built(build: Build, folder: BuiltFolder | None, limits: Limits) -> Built:
