@@ -110,7 +110,7 @@ def _value_file_lines(catalog: Catalog, shared: list[str]) -> list[str]:
     lines: list[str] = []
     for path, envs in sorted(readers.items()):
         before = {name for env in envs for name in _upstream(catalog, env)}
-        ends = tuple(dict.fromkeys(e for e in envs if e.name not in before))
+        ends = tuple({e.name: e for e in envs if e.name not in before}.values())  # unhashable
         owners = _owners(catalog, ends) if ends else shared
         if owners:
             lines.append(f"/{_escape(path.strip('/'))} {' '.join(owners)}")
