@@ -12,9 +12,8 @@ from generator.catalog.model import Catalog
 from generator.constants import CATALOG_FILE, LOCK_FILE
 from generator.errors import FindingsError
 from generator.gitops.diff import RenderedDiff, rendered_diff
-from generator.gitops.promote import Promotion
+from generator.gitops.promote import Promotion, Request
 from generator.gitops.promote import promote as promote_versions
-from generator.gitops.promote_plan import PromoteRequest
 from generator.limits import DEFAULTS, InputLimits
 from generator.render import render
 from generator.render.tree import Tree
@@ -114,8 +113,9 @@ def generate(repo: Repository, write: bool = True, cache: Cache | None = None) -
     return Generated(catalog, tree, todo, todo.drift)
 
 
-def promote(repo: Repository, request: PromoteRequest, branch: str | None = None) -> Promotion:
-    """Move versions between environments in the catalog, in place, and regenerate the tree;
+def promote(repo: Repository, request: Request, branch: str | None = None) -> Promotion:
+    """Move versions between environments (apps) or clusters (add-ons) in the catalog, in
+    place, and regenerate the tree;
     with `branch`, commit both on that new branch. Nothing is written when refused."""
     return promote_versions(
         repo.root, repo.catalog_path, repo.catalog_shown, request, branch, repo.limits.catalog

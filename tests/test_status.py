@@ -272,9 +272,9 @@ hotfixes:
   cart-api  prod-eu  2.3.1@sha256:9f2c7e1: INC-42: rounding error in totals, fixed in place
 
 cluster add-ons:
-  ADD-ON            nonprod  prod-eu  prod-us
-  cert-manager      v1.17.1  v1.16.3  -
-  external-secrets  -        0.16.1   -
+  ADD-ON            nonprod  prod-eu    prod-us
+  cert-manager      v1.17.1  v1.16.3 <  -
+  external-secrets  -        0.16.1     -
 """
 
 
@@ -361,7 +361,7 @@ Promotion: `qa` → `staging-eu`; `qa` → `staging-us`; `staging-eu` → `prod-
 
 | add-on | `nonprod` | `prod-eu` | `prod-us` |
 | --- | --- | --- | --- |
-| `cert-manager` | `v1.17.1` | `v1.16.3` | — |
+| `cert-manager` | `v1.17.1` | `v1.16.3` ⬇️ | — |
 | `external-secrets` | — | `0.16.1` | — |
 """
 
@@ -407,6 +407,8 @@ def test_json_of_a_promotion_dag_with_a_chart_app_and_add_ons():
                 "chart": cert_manager,
                 "version": "v1.17.1",
                 "namespace": "cert-manager",
+                "hotfix": None,
+                "sources": [],
             }
         },
         "prod-eu": {
@@ -414,11 +416,15 @@ def test_json_of_a_promotion_dag_with_a_chart_app_and_add_ons():
                 "chart": cert_manager,
                 "version": "v1.16.3",
                 "namespace": "cert-manager",
+                "hotfix": None,
+                "sources": [{"cluster": "nonprod", "version": "v1.17.1", "comparison": "behind"}],
             },
             "external-secrets": {
                 "chart": external_secrets,
                 "version": "0.16.1",
                 "namespace": "external-secrets",
+                "hotfix": None,
+                "sources": [],
             },
         },
     }
@@ -529,4 +535,34 @@ def test_markdown_escapes_what_the_catalog_writes():
     assert report.splitlines()[-1] == (
         "| `cart-api` | `prod-eu` | `2.3.1@sha256:9f2c7e1` | &lt;b&gt;INC-42&lt;/b&gt; \\| "
         "totals &amp; tax wrong |"
+    )
+
+
+def test_addons_ahead_of_their_source_cluster_with_a_hotfix():
+    """The golden add-ons catalog (nonprod -> prod) with prod's cert-manager ahead of
+    nonprod's, marked as a hotfix; add-ons on one cluster alone have no source."""
+    text = (ROOT / "tests" / "golden" / "addons" / "catalog.yaml").read_text()
+    text = text.replace(
+        "        version: v1.16.3\n",
+        "        version: v1.18.0\n        hotfix: {reason: CVE-2025-1234}\n",
+    )
+    report = status_text.report(status(build_catalog(load_located(text, "catalog.yaml"))))
+    assert (
+        report
+        == """\
+catalog.yaml: 1 app in 2 environments; 0 behind their sources, 0 hotfixes, 0 disabled
+promotion: dev -> prod
+
+APP  dev    prod
+web  1.4.0  1.4.0
+
+> ahead of a source  ! hotfix
+
+cluster add-ons:
+  ADD-ON                 nonprod  prod
+  cert-manager           v1.17.1  v1.18.0 >!
+  external-secrets       -        0.16.1
+  ingress-nginx          4.12.1   -
+  kube-prometheus-stack  -        70.4.2
+"""
     )

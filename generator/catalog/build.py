@@ -290,6 +290,7 @@ def _addon(cluster: str, name: str, spec: Mapping[str, Any]) -> Addon:
         namespace=spec["namespace"],
         values=canonical(spec.get("values", {})),
         value_files=tuple(spec.get("valueFiles", ())),
+        hotfix=spec["hotfix"]["reason"] if "hotfix" in spec else None,
     )
 
 

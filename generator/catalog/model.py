@@ -39,6 +39,7 @@ class Addon:
     namespace: str
     values: Mapping[str, Any]  # Helm values, canonical (keys sorted)
     value_files: tuple[str, ...]  # hand-owned files in this repository
+    hotfix: str | None = None  # the reason of a version that skipped a source cluster
 
 
 @dataclass(frozen=True)

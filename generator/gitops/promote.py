@@ -1,4 +1,5 @@
-"""`promote`: move app versions to the next environment by editing catalog.yaml in place.
+"""`promote`: move app versions to the next environment, or cluster add-on versions to the
+next cluster, by editing catalog.yaml in place.
 
 Only the promoted scalars of the user's file change (comments, order, quoting, flow style
 and blank lines stay); then the tree is regenerated and, on request, committed on a new
@@ -13,11 +14,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.catalog.cluster_order import addon_sources
 from generator.catalog.load import catalog_from_text, read_text
 from generator.catalog.model import Catalog
 from generator.catalog.promotion_order import app_sources
 from generator.errors import FindingsError, GitopsgenError, RefusedError, UsageError
 from generator.gitops import git
+from generator.gitops.promote_addon_plan import (
+    AddonPlan,
+    AddonRequest,
+    addon_commit_message,
+    plan_addon_promotion,
+)
 from generator.gitops.promote_plan import (
     PromoteRequest,
     PromotionPlan,
@@ -27,28 +35,30 @@ from generator.gitops.promote_plan import (
 from generator.gitops.promotion_history import read_history
 from generator.limits import CATALOG, Limits
 from generator.render import render
-from generator.rules.promotion import ORDER, check_promotion
+from generator.rules.promotion import ADDON_ORDER, ORDER, check_promotion
+from generator.rules.promotion_addons import check_addon_promotion
 from generator.writer import Plan, apply, exclusive, plan
 from generator.yamlio import load_located, set_scalars
+
+Request = PromoteRequest | AddonRequest
+Moves = PromotionPlan | AddonPlan
 
 
 @dataclass(frozen=True)
 class Promotion:
-    plan: PromotionPlan
+    plan: Moves
     tree: Plan | None  # what was written under the root; None when nothing moved
     commit: str | None = None  # the new commit's id with a branch
 
 
 @dataclass(frozen=True)
 class _Decided:
-    moves: PromotionPlan
+    moves: Moves
     edited: str = ""  # the catalog after the promotion
     todo: Plan | None = None  # None: nothing moves
 
 
-def _edited(
-    text: str, shown: str, moves: PromotionPlan, root: Path, limits: Limits
-) -> tuple[str, Catalog]:
+def _edited(text: str, shown: str, moves: Moves, root: Path, limits: Limits) -> tuple[str, Catalog]:
     edited = set_scalars(text, moves.edits(), shown)
     try:
         return edited, catalog_from_text(edited, shown, root, limits)
@@ -67,12 +77,15 @@ def _unproven(
     shown: str,
     edited: str,
     catalog: Catalog,
-    moves: PromotionPlan,
+    moves: Moves,
     limits: Limits,
 ) -> list[GitopsgenError]:
     """Where a promoted version did not run in every other source of a target with several
-    (`promotion-order` on the edited catalog and the catalog's git history): taken from one
-    source, it must have run in the others too. A target with one source is never asked."""
+    (`promotion-order` or `promotion-addon-order` on the edited catalog and the catalog's
+    git history): taken from one source, it must have run in the others too. A target with
+    one source is never asked."""
+    if isinstance(moves, AddonPlan):
+        return _unproven_addons(catalog_path, shown, edited, catalog, moves, limits)
     target = catalog.environment(moves.target)
     keys = frozenset(
         (m.app, target.name)
@@ -90,6 +103,30 @@ def _unproven(
     ]
 
 
+def _unproven_addons(
+    catalog_path: Path,
+    shown: str,
+    edited: str,
+    catalog: Catalog,
+    moves: AddonPlan,
+    limits: Limits,
+) -> list[GitopsgenError]:
+    keys = frozenset(
+        (m.addon, moves.target)
+        for m in moves.moves
+        if len(addon_sources(catalog, m.addon, moves.target)) > 1
+    )
+    if not keys:
+        return []
+    history = read_history(catalog_path, "HEAD", limits)
+    found = check_addon_promotion(catalog, load_located(edited, shown, limits), history, keys)
+    return [
+        UsageError(f"{f.message} ({f.rule}); --force promotes it anyway", f.position)
+        for f in found
+        if f.rule == ADDON_ORDER.id
+    ]
+
+
 def _check_branch(root: Path, catalog_path: Path, shown: str, branch: str) -> None:
     if git.find_root(root) is None:
         raise UsageError(f"{root} is not inside a git repository; run 'git init' or drop --branch")
@@ -104,13 +141,18 @@ def _decide(
     root: Path,
     catalog_path: Path,
     shown: str,
-    request: PromoteRequest,
+    request: Request,
     branch: str | None,
     limits: Limits,
 ) -> _Decided:
     """Everything the promotion writes, from what is on disk now; raises when refused."""
     text = read_text(catalog_path, shown, limits)
-    moves = plan_promotion(catalog_from_text(text, shown, root, limits), request)
+    before = catalog_from_text(text, shown, root, limits)
+    moves: Moves = (
+        plan_addon_promotion(before, request)
+        if isinstance(request, AddonRequest)
+        else plan_promotion(before, request)
+    )
     if not moves.moves:
         return _Decided(moves)
     edited, catalog = _edited(text, shown, moves, root, limits)
@@ -126,20 +168,30 @@ def _decide(
     return _Decided(moves, edited, todo)
 
 
-def _command(request: PromoteRequest) -> str:
+def _command(request: Request) -> str:
+    if isinstance(request, AddonRequest):
+        named = [f"--addon {name}" for name in request.addons] or ["--all-addons"]
+        return " ".join(["gitopsgen promote", *named, "--to", request.target])
     return " ".join(["gitopsgen promote", *(request.apps or ["--all"]), "--to", request.target])
+
+
+def _message(moves: Moves) -> str:
+    if isinstance(moves, AddonPlan):
+        return addon_commit_message(moves)
+    return commit_message(moves)
 
 
 def promote(
     root: Path,
     catalog_path: Path,
     shown: str,
-    request: PromoteRequest,
+    request: Request,
     branch: str | None = None,
     limits: Limits = CATALOG,
 ) -> Promotion:
-    """Promote as `request` says and regenerate the tree under `root`; with `branch`, create
-    that branch at HEAD and commit the catalog and the tree files written on it."""
+    """Promote as `request` says (apps between environments, or add-ons between clusters)
+    and regenerate the tree under `root`; with `branch`, create that branch at HEAD and
+    commit the catalog and the tree files written on it."""
     decided = _decide(root, catalog_path, shown, request, branch, limits)
     if decided.todo is None:
         return Promotion(decided.moves, None)
@@ -155,6 +207,6 @@ def promote(
             return Promotion(decided.moves, todo)
         git.create_branch(root, branch)
         paths = [catalog_path, *(root / p for p in sorted({*todo.writes, *todo.deletes}))]
-        message = commit_message(decided.moves)
+        message = _message(decided.moves)
         commit = git.commit_paths(root, [git.relative(root, p) for p in paths], message)
     return Promotion(decided.moves, todo, commit)

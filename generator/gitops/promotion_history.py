@@ -5,13 +5,14 @@ Every commit reachable from a revision that changed the catalog is read lenientl
 revision that is deleted, is not UTF-8, does not parse or has another shape adds nothing,
 and a malformed entry inside a revision is left out on its own. A deployment ran a version
 at a commit when that commit's catalog enables it (`enabled` is not false) with that
-`version` string.
+`version` string; a cluster's add-on ran a version when that commit's catalog installs it
+(`clusters.<c>.addons.<name>`) with that `version` string.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from generator.gitops import git
 from generator.limits import CATALOG, Limits
 from generator.yamlio import load_plain
 
-Key = tuple[str, str]  # (app, environment)
+Key = tuple[str, str]  # (app, environment), or (add-on, cluster) for add-ons
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,8 @@ class History:
     ran: Mapping[Key, frozenset[str]]  # every version each (app, environment) ran at a commit
     baseline: Mapping[Key, str]  # the versions of the oldest readable revision
     since: str | None  # that revision's short commit id; None: there is no history
+    addons_ran: Mapping[Key, frozenset[str]] = field(default_factory=dict)  # (add-on, cluster)
+    addons_baseline: Mapping[Key, str] = field(default_factory=dict)
 
 
 NO_HISTORY = History({}, {}, None)
@@ -51,7 +54,27 @@ def running_versions(data: Any) -> dict[Key, str]:
     return found
 
 
-def _versions(content: bytes | None, limits: Limits) -> dict[Key, str] | None:
+def addon_versions(data: Any) -> dict[Key, str]:
+    """(add-on, cluster) -> version of every add-on a catalog document installs."""
+    found: dict[Key, str] = {}
+    clusters = data.get("clusters") if isinstance(data, dict) else None
+    if not isinstance(clusters, dict):
+        return found
+    for cluster, spec in clusters.items():
+        addons = spec.get("addons") if isinstance(spec, dict) else None
+        if not isinstance(addons, dict):
+            continue
+        for name, addon in addons.items():
+            version = addon.get("version") if isinstance(addon, dict) else None
+            if isinstance(version, str):
+                found[(str(name), str(cluster))] = version
+    return found
+
+
+Revision = tuple[dict[Key, str], dict[Key, str]]  # the apps' versions, the add-ons'
+
+
+def _revision(content: bytes | None, limits: Limits) -> Revision | None:
     if content is None:
         return None
     try:
@@ -61,7 +84,12 @@ def _versions(content: bytes | None, limits: Limits) -> dict[Key, str] | None:
     data = load_plain(text, limits)
     if not isinstance(data, dict) or not isinstance(data.get("apps"), dict):
         return None
-    return running_versions(data)
+    return running_versions(data), addon_versions(data)
+
+
+def _versions(content: bytes | None, limits: Limits) -> dict[Key, str] | None:
+    found = _revision(content, limits)
+    return found[0] if found else None
 
 
 def _repository(catalog_path: Path) -> tuple[Path, str] | None:
@@ -82,16 +110,26 @@ def read_history(catalog_path: Path, rev: str = "HEAD", limits: Limits = CATALOG
     revisions = [
         (r.commit, versions)
         for r in git.history(*where, rev)
-        if (versions := _versions(r.content, limits)) is not None
+        if (versions := _revision(r.content, limits)) is not None
     ]
     if not revisions:
         return NO_HISTORY
+    oldest_commit, (oldest, oldest_addons) = revisions[-1]  # history() lists the newest first
+    return History(
+        _ran(versions[0] for _, versions in revisions),
+        oldest,
+        oldest_commit[:7],
+        _ran(versions[1] for _, versions in revisions),
+        oldest_addons,
+    )
+
+
+def _ran(revisions: Iterable[dict[Key, str]]) -> dict[Key, frozenset[str]]:
     ran: dict[Key, set[str]] = {}
-    for _commit, versions in revisions:
+    for versions in revisions:
         for key, version in versions.items():
             ran.setdefault(key, set()).add(version)
-    oldest_commit, oldest = revisions[-1]  # history() lists the newest first
-    return History({key: frozenset(found) for key, found in ran.items()}, oldest, oldest_commit[:7])
+    return {key: frozenset(found) for key, found in ran.items()}
 
 
 def versions_at(catalog_path: Path, rev: str, limits: Limits = CATALOG) -> dict[Key, str]:
@@ -102,3 +140,13 @@ def versions_at(catalog_path: Path, rev: str, limits: Limits = CATALOG) -> dict[
         return {}
     top, path = where
     return _versions(git.show(top, rev, path), limits) or {}
+
+
+def addon_versions_at(catalog_path: Path, rev: str, limits: Limits = CATALOG) -> dict[Key, str]:
+    """The add-on versions the catalog installs at `rev`, as `versions_at` for apps."""
+    where = _repository(catalog_path)
+    if where is None:
+        return {}
+    top, path = where
+    found = _revision(git.show(top, rev, path), limits)
+    return found[1] if found else {}

@@ -1,12 +1,15 @@
 """What runs where, from the catalog alone: per app and environment the version, how it
 compares with the environments it promotes from, hotfixes and disabled pairs; and the
-cluster add-ons. Pure data for the status reporters (generator/report/status_*.py)."""
+cluster add-ons, each compared with its source clusters. Pure data for the status reporters
+(generator/report/status_*.py)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
 
+from generator.catalog.cluster_order import addon, addon_sources, clusters_in_order
 from generator.catalog.model import Addon, App, Catalog, Chart, Deployment, Environment
 from generator.k8s.imageref import split_version
 from generator.semver import compare_versions
@@ -53,6 +56,15 @@ APART = (Comparison.BEHIND, Comparison.AHEAD, Comparison.DIFFERS)
 
 
 @dataclass(frozen=True)
+class ClusterSource:
+    """How an add-on's version on a cluster stands to its version on a source cluster."""
+
+    cluster: str
+    version: str
+    comparison: Comparison
+
+
+@dataclass(frozen=True)
 class Row:
     app: str
     team: str
@@ -67,6 +79,8 @@ class Status:
     rows: tuple[Row, ...]  # by app name
     clusters: tuple[str, ...]  # those of the environments in promotion order, then the rest
     addons: tuple[Addon, ...]  # by name, then cluster in `clusters` order
+    # (add-on, cluster) -> the source clusters where the add-on is installed (cluster_order)
+    addon_sources: Mapping[tuple[str, str], tuple[ClusterSource, ...]] = field(default_factory=dict)
 
     @property
     def cells(self) -> tuple[Cell, ...]:
@@ -118,9 +132,13 @@ def _cell(app: App, deployment: Deployment, environment: Environment) -> Cell:
     return Cell(app.name, environment.name, True, version, deployment.hotfix, tuple(sources))
 
 
-def _clusters(catalog: Catalog) -> tuple[str, ...]:
-    seen = dict.fromkeys(e.cluster for e in catalog.environments)
-    return (*seen, *sorted(c.name for c in catalog.clusters if c.name not in seen))
+def _addon_sources(catalog: Catalog, installed: Addon) -> tuple[ClusterSource, ...]:
+    found = []
+    for name in addon_sources(catalog, installed.name, installed.cluster):
+        there = addon(catalog.cluster(name), installed.name)
+        assert there is not None  # addon_sources names clusters where it is installed
+        found.append(ClusterSource(name, there.version, compare(installed.version, there.version)))
+    return tuple(found)
 
 
 def status(catalog: Catalog) -> Status:
@@ -133,9 +151,10 @@ def status(catalog: Catalog) -> Status:
         )
         for app in catalog.apps
     )
-    clusters = _clusters(catalog)
+    clusters = clusters_in_order(catalog)
     addons = sorted(
         (a for c in catalog.clusters for a in c.addons),
         key=lambda a: (a.name, clusters.index(a.cluster)),
     )
-    return Status(catalog.path, catalog.environments, rows, clusters, tuple(addons))
+    sources = {(a.name, a.cluster): _addon_sources(catalog, a) for a in addons}
+    return Status(catalog.path, catalog.environments, rows, clusters, tuple(addons), sources)

@@ -11,13 +11,18 @@
                                                          "version": "1.4.2",
                                                          "comparison": "behind"}]}}}},
  "addons": {"prod": {"cert-manager": {"chart": {"repoURL": "...", "name": "cert-manager"},
-                                      "version": "v1.17.1", "namespace": "cert-manager"}}},
+                                      "version": "v1.16.3", "namespace": "cert-manager",
+                                      "hotfix": null,
+                                      "sources": [{"cluster": "nonprod", "version": "v1.17.1",
+                                                   "comparison": "behind"}]}}},
  "summary": {"apps": 1, "environments": 3, "behind": 1, "hotfixes": 0, "disabled": 0}}
 ```
 
 Environments in promotion order, apps and add-ons by name, clusters in the order of their
 first environment; versions whole, as the catalog writes them (null where it writes none);
 `hotfix` is the reason or null; `comparison` is same | behind | ahead | differs | disabled.
+An add-on's `sources` are its cluster's source clusters where it is installed (clusters are
+ordered by the environments on them: promotion-addon-order).
 """
 
 from __future__ import annotations
@@ -47,8 +52,17 @@ def _cell(cell: Cell) -> dict[str, Any]:
     }
 
 
-def _addon(addon: Addon) -> dict[str, Any]:
-    return {"chart": _chart(addon.chart), "version": addon.version, "namespace": addon.namespace}
+def _addon(status: Status, addon: Addon) -> dict[str, Any]:
+    return {
+        "chart": _chart(addon.chart),
+        "version": addon.version,
+        "namespace": addon.namespace,
+        "hotfix": addon.hotfix,
+        "sources": [
+            {"cluster": s.cluster, "version": s.version, "comparison": s.comparison.value}
+            for s in status.addon_sources.get((addon.name, addon.cluster), ())
+        ],
+    }
 
 
 def document(status: Status) -> dict[str, Any]:
@@ -69,7 +83,7 @@ def document(status: Status) -> dict[str, Any]:
             for row in status.rows
         },
         "addons": {
-            cluster: {a.name: _addon(a) for a in status.addons if a.cluster == cluster}
+            cluster: {a.name: _addon(status, a) for a in status.addons if a.cluster == cluster}
             for cluster in status.clusters
             if any(a.cluster == cluster for a in status.addons)
         },

@@ -6,8 +6,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from generator.catalog.model import Addon
 from generator.gitops.status import Cell, Comparison, Status
-from generator.report.status_text import SHORT_DIGEST, marks, promotion, short, summary
+from generator.report.status_text import (
+    SHORT_DIGEST,
+    addon_marks,
+    marks,
+    promotion,
+    short,
+    summary,
+)
 
 # The text marks as GitHub shows them, and what each means.
 EMOJI = {"<": "⬇️", ">": "⬆️", "~": "≠", "!": "🚑"}
@@ -51,6 +59,7 @@ def _version(cell: Cell) -> str:
 
 def _legend(status: Status) -> list[str]:
     used = "".join(marks(c) for c in status.cells)
+    used += "".join(addon_marks(status, a) for a in status.addons)
     parts = [f"{EMOJI[m]} {MEANING[m]}" for m in EMOJI if m in used]
     if any("@" in (c.version or "") for c in status.cells if c.enabled):
         parts.append(f"digests shortened to {SHORT_DIGEST} hex digits")
@@ -87,13 +96,19 @@ def _hotfixes(status: Status) -> list[str]:
     return ["\n### Hotfixes\n\n", *_table(["app", "environment", "version", "reason"], rows)]
 
 
+def _addon_version(status: Status, addon: Addon) -> str:
+    found = addon_marks(status, addon)
+    shown = code(addon.version)
+    return f"{shown} {' '.join(EMOJI[m] for m in found)}" if found else shown
+
+
 def _addons(status: Status) -> list[str]:
     if not status.addons:
         return []
     clusters = status.clusters
-    versions = {(a.name, a.cluster): a.version for a in status.addons}
+    versions = {(a.name, a.cluster): _addon_version(status, a) for a in status.addons}
     rows = [
-        [code(name), *(code(versions[name, c]) if (name, c) in versions else "—" for c in clusters)]
+        [code(name), *(versions.get((name, c), "—") for c in clusters)]
         for name in sorted({a.name for a in status.addons})
     ]
     return ["\n### Cluster add-ons\n\n", *_table(["add-on", *map(code, status.clusters)], rows)]

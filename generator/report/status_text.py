@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 
 import click
 
+from generator.catalog.model import Addon
 from generator.gitops.status import Cell, Comparison, Status
 
 SHORT_DIGEST = 7  # hex digits of a digest shown in text and Markdown (JSON has the whole)
@@ -40,6 +41,18 @@ def short(version: str) -> str:
 def marks(cell: Cell) -> str:
     found = {STATE_MARKS[s.comparison] for s in cell.apart}
     if cell.hotfix is not None:
+        found.add("!")
+    return "".join(mark for mark, _, _ in MARKS if mark in found)
+
+
+def addon_marks(status: Status, addon: Addon) -> str:
+    """An add-on's marks on its cluster: against its source clusters, and `!` for a hotfix."""
+    found = {
+        STATE_MARKS[s.comparison]
+        for s in status.addon_sources.get((addon.name, addon.cluster), ())
+        if s.comparison in STATE_MARKS
+    }
+    if addon.hotfix is not None:
         found.add("!")
     return "".join(mark for mark, _, _ in MARKS if mark in found)
 
@@ -123,6 +136,7 @@ def _matrix(status: Status, color: bool) -> list[str]:
 
 def _legend(status: Status, color: bool) -> list[str]:
     used = "".join(marks(c) for c in status.cells)
+    used += "".join(addon_marks(status, a) for a in status.addons)
     parts = [f"{_style(m, COLOURS[m], color)[1]} {what}" for m, what, _ in MARKS if m in used]
     return [GAP.join(parts) + "\n"] if parts else []
 
@@ -156,12 +170,17 @@ def _addons(status: Status) -> list[str]:
     if not status.addons:
         return []
     names = sorted({a.name for a in status.addons})
-    versions = {(a.name, a.cluster): a.version for a in status.addons}
+    versions = {(a.name, a.cluster): _addon_version(status, a) for a in status.addons}
     header = [_plain("ADD-ON"), *(_plain(c) for c in status.clusters)]
     rows = [
         [_plain(n), *(_plain(versions.get((n, c), "-")) for c in status.clusters)] for n in names
     ]
     return ["\ncluster add-ons:\n", *("  " + line for line in table([header, *rows]))]
+
+
+def _addon_version(status: Status, addon: Addon) -> str:
+    found = addon_marks(status, addon)
+    return f"{addon.version} {found}" if found else addon.version
 
 
 def report(status: Status, color: bool = False) -> str:

@@ -1,7 +1,8 @@
 """`promotion-` rules: what runs in an environment ran first in every environment it promotes
 from ("what passes in staging runs in prod"), checked offline from the git history of
 catalog.yaml. The sources are the environment's `promotesFrom` (by default the environment
-before it), so the order may be a DAG (`generator.catalog.promotion_order`).
+before it), so the order may be a DAG (`generator.catalog.promotion_order`). The add-ons'
+along the clusters: `promotion_addons`; the rules' data: `promotion_rules`.
 
 Their examples are catalogs with a history: `generator/rules/examples/<id>/history/*.yaml`
 (the committed revisions, oldest first) and `fail.yaml` / `pass.yaml` (the working catalog).
@@ -14,67 +15,27 @@ from pathlib import Path
 
 from generator.catalog.model import App, Catalog, Deployment, Environment
 from generator.catalog.promotion_order import app_sources, names
-from generator.finding import Finding, Severity
-from generator.gitops.promotion_history import History, Key, read_history, versions_at
-from generator.k8s.imageref import split_version
+from generator.finding import Finding
+from generator.gitops.promotion_history import (
+    History,
+    Key,
+    addon_versions_at,
+    read_history,
+    versions_at,
+)
 from generator.limits import CATALOG, Limits
-from generator.rule import Rule
+from generator.rules.promotion_addons import check_addon_promotion
+from generator.rules.promotion_rules import (
+    ADDON_ORDER,
+    HOTFIX,
+    ORDER,
+    PROMOTION_RULES,
+    versions_match,
+)
 from generator.yamlio import Located
 
-ORDER = Rule(
-    "promotion-order",
-    Severity.ERROR,
-    "A version runs in an environment only after it ran in every environment it promotes from.",
-    """\
-For every app and every environment after the app's first, the version the working catalog
-runs must have run (the app enabled there with that version) in each environment it
-promotes from: `environments.<env>.promotesFrom`, by default the previous environment in
-promotion order. Where it ran counts in the working catalog or at any commit of
-catalog.yaml's git history. With `promotesFrom: [staging-eu, staging-us]` a version must
-have run in both; with prod-eu from staging-eu and prod-us from staging-us, each prod
-checks its own staging only. When the app is disabled in a source, that source's own
-sources take its place (in a straight line: the nearest earlier environment where it is
-enabled); an environment with no such source (the app's first, or an entry point with
-`promotesFrom: []`) is never checked. Mark a version that must skip the order with
-`hotfix: {reason: ...}` on that app's environment.
-
-Versions compare as written (`1.4.2` and `v1.4.2` differ), with one exception: two versions
-that carry the same digest match when their tags agree or one of them has none
-(`1.4.2@sha256:X` matches `@sha256:X`). A version with a digest never matches one without,
-in either direction: promoting into a `digest` environment needs a source version that
-carries that digest, so pin it in the previous environment first.
-
-History begins at the oldest commit of catalog.yaml (the boundary of a shallow clone): the
-versions it records are where the rule starts, so each (app, environment) may run its
-version of that commit. With a base revision (`validate --changed`, a pull request) only
-the (app, environment) pairs whose version differs from the base's catalog are checked, and
-the history read is the base's. Outside a git repository, or before the catalog's first
-commit, there is no history: the sources' versions in the working catalog are the only
-evidence (`validate` runs this rule only inside a git work tree). `suppress`
-entries of the app silence the rule as for any other.""",
-)
-HOTFIX = Rule(
-    "promotion-hotfix",
-    Severity.WARNING,
-    "A hotfix marker sits only on a version that skipped an environment it promotes from.",
-    "A `hotfix` marker on an app's environment whose version did run in every environment it "
-    "promotes from (as `promotion-order` decides it) excuses nothing and would excuse the next "
-    "version too: remove it. A version that ran in only some of them keeps its marker.",
-)
-PROMOTION_RULES: tuple[Rule, ...] = (HOTFIX, ORDER)
-
-
-def versions_match(target: str, source: str) -> bool:
-    """Whether `target` is the version that ran as `source` (see ORDER's description)."""
-    if target == source:
-        return True
-    target_tag, target_digest = split_version(target)
-    source_tag, source_digest = split_version(source)
-    return (
-        target_digest is not None
-        and target_digest == source_digest
-        and (target_tag is None or source_tag is None or target_tag == source_tag)
-    )
+__all__ = ["ADDON_ORDER", "HOTFIX", "ORDER", "PROMOTION_RULES", "promotion_findings"]
+__all__ += ["check_promotion", "versions_match"]
 
 
 def _suppressed(app: App, finding: Finding) -> bool:
@@ -148,11 +109,11 @@ def promotion_findings(
     limits: Limits = CATALOG,
 ) -> list[Finding]:
     """Read the history of the catalog at `catalog_path` (from `base`, else HEAD), each
-    revision within `limits`, and check the working catalog; with `base`, only what changed
-    against the base's catalog."""
+    revision within `limits`, and check the working catalog's apps and add-ons; with `base`,
+    only what changed against the base's catalog."""
     history = read_history(catalog_path, base or "HEAD", limits)
     if base is None:
-        return check_promotion(catalog, doc, history)
+        return check_promotion(catalog, doc, history) + check_addon_promotion(catalog, doc, history)
     before = versions_at(catalog_path, base, limits)
     now = {
         (app.name, d.environment): d.version
@@ -161,4 +122,13 @@ def promotion_findings(
         if d.enabled
     }
     changed = frozenset(key for key, version in now.items() if before.get(key) != version)
-    return check_promotion(catalog, doc, history, changed)
+    addons_before = addon_versions_at(catalog_path, base, limits)
+    addons_changed = frozenset(
+        (a.name, c.name)
+        for c in catalog.clusters
+        for a in c.addons
+        if addons_before.get((a.name, c.name)) != a.version
+    )
+    return check_promotion(catalog, doc, history, changed) + check_addon_promotion(
+        catalog, doc, history, addons_changed
+    )
