@@ -61,11 +61,20 @@ def _env_replicas(data, app):
     spec = data["apps"][app]
     env = _first_env(data, app)
     entry = spec["environments"][env]
-    if spec.get("kind") in ("CronJob", "Job", "DaemonSet") or "volumes" in spec:
+    if spec.get("kind") in ("CronJob", "Job", "DaemonSet") or "volumes" in spec or "chart" in spec:
         return None
     if not isinstance(entry, dict) or entry.get("enabled") is False or "autoscaling" in entry:
         return None
     entry["replicas"] = 7
+    return data
+
+
+def _chart_values(data, app):
+    spec = data["apps"][app]
+    entry = spec["environments"][_first_env(data, app)]
+    if "chart" not in spec or not isinstance(entry, dict):
+        return None
+    entry["values"] = {**entry.get("values", {}), "edited": True}
     return data
 
 
@@ -75,7 +84,7 @@ def _suppress(data, app):
     return data
 
 
-EDITS = [_version, _app_config, _env_replicas, _suppress]
+EDITS = [_version, _app_config, _env_replicas, _chart_values, _suppress]
 
 
 def _cases():
