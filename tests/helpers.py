@@ -3,6 +3,7 @@
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden"
@@ -97,3 +98,12 @@ def chart_unavailable(line: int, chart: str, version: str, repo: str, where: str
         f"({where}); add charts/{chart}-{version}.tgz (helm pull), or run where the chart "
         "repository can be reached",
     )
+
+
+def invoke(*args: str) -> Any:
+    """The CLI through click's runner, outside GitHub Actions (no annotations on stdout)."""
+    from click.testing import CliRunner
+
+    from generator.cli.main import main
+
+    return CliRunner().invoke(main, list(args), env={"GITHUB_ACTIONS": None})

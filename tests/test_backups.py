@@ -4,19 +4,17 @@ in a real git repository: generate, validate, and one bad edit of catalog.yaml a
 
 import pytest
 import yaml
-from click.testing import CliRunner
 
 from generator import kustomize
 from generator.catalog.duration import duration_problem, nanoseconds
 from generator.catalog.load import catalog_from_text
-from generator.cli.main import main
 from generator.k8s.schema import SchemaRegistry
 from generator.manifest_yaml import load_manifests
 from generator.render.backups import schedules
 from generator.rule import RuleContext
 from generator.rules.workload_backup import VOLUME_BACKUP
 from tests.gitrepo import commit_all, init
-from tests.helpers import GOLDEN, snapshot
+from tests.helpers import GOLDEN, invoke, snapshot
 
 CATALOG = (GOLDEN / "backups" / "catalog.yaml").read_text()
 ORDERS_BACKUP = '    backup: {schedule: "0 2 * * *", ttl: 720h}\n'  # line 63
@@ -286,10 +284,6 @@ def test_the_whole_message():
         "files",
         "prod",
     )
-
-
-def invoke(*args):
-    return CliRunner().invoke(main, list(args), env={"GITHUB_ACTIONS": None})
 
 
 @pytest.fixture()

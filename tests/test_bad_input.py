@@ -10,12 +10,10 @@ import sys
 
 import pytest
 import yaml
-from click.testing import CliRunner
 
 from generator import kustomize
-from generator.cli.main import main
 from tests.gitrepo import commit_all, init
-from tests.helpers import ROOT, snapshot
+from tests.helpers import ROOT, invoke, snapshot
 
 WEB_DIGEST = "sha256:9f2c7e1d4b6a8c0e2f4a6b8d0c2e4f6a8b0d2c4e6f8a0b2d4c6e8f0a2b4d6c8e"
 REPORT_DIGEST = "sha256:5b4e3d2c1a0f9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b7a6f5e4d"
@@ -305,10 +303,6 @@ CASES = {
         "1 error, 0 warnings in 1 file",
     ),
 }
-
-
-def invoke(*args):
-    return CliRunner().invoke(main, list(args), env={"GITHUB_ACTIONS": None})
 
 
 @pytest.fixture()

@@ -4,11 +4,9 @@ and `gitopsgen validate`. Each exits 1 and prints exactly the finding below, at 
 line that decides it, with what to do; no file but the edited catalog differs afterwards."""
 
 import pytest
-from click.testing import CliRunner
 
-from generator.cli.main import main
 from tests.gitrepo import commit_all, init
-from tests.helpers import chart_unavailable, snapshot
+from tests.helpers import chart_unavailable, invoke, snapshot
 from tests.test_catalog_charts import ADDON_NS, CATALOG, CHART, DEV, FILES, edit
 
 SUMMARY = "1 error, 0 warnings in 1 file"
@@ -58,10 +56,6 @@ CASES = {
         "oci://ghcr.io/example/charts (catalog-url)",
     ),
 }
-
-
-def invoke(*args):
-    return CliRunner().invoke(main, list(args), env={"GITHUB_ACTIONS": None})
 
 
 @pytest.fixture()

@@ -11,11 +11,9 @@ import shutil
 
 import pytest
 import yaml
-from click.testing import CliRunner
 
-from generator.cli.main import main
 from tests.gitrepo import commit_all, git, init
-from tests.helpers import snapshot
+from tests.helpers import invoke, snapshot
 
 CATALOG = """\
 apiVersion: gitopsgen/v1
@@ -491,10 +489,6 @@ CASES = {
         ),
     ),
 }
-
-
-def invoke(*args):
-    return CliRunner().invoke(main, list(args), env={"GITHUB_ACTIONS": None})
 
 
 @pytest.fixture(scope="module")
