@@ -10,6 +10,7 @@ from generator.api import Repository, generate
 from generator.cli.main import main
 from generator.validate.repository import validate
 from tests.gitrepo import commit_all, init
+from tests.helpers import CATALOGS
 
 APPS = 200
 HEAD = """apiVersion: gitopsgen/v1
@@ -126,4 +127,45 @@ def test_changed_outside_git_is_a_usage_error(tmp_path):
     assert result.stderr == (
         f"catalog.yaml:1:1: error: {root} is not inside a git repository; --changed compares with "
         "a git revision (run without --changed to check everything)\n"
+    )
+
+
+HAND_WRITTEN = """\
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: {{name: web-extra, namespace: argocd}}
+spec:
+  project: {project}
+  source: {{repoURL: https://github.com/example/gitops.git, targetRevision: main, path: {path}}}
+  destination: {{server: https://nonprod.k8s.example.com, namespace: dev}}
+"""
+
+
+def test_changed_reads_the_argocd_files_its_scope_needs(tmp_path):
+    # Only the scope's Applications, every project and every hand-written file are read: a
+    # hand-written Application on a folder in scope is still checked against any project.
+    root = init(tmp_path / "repo")
+    (root / "catalog.yaml").write_text((CATALOGS / "example.yaml").read_text())
+    generate(Repository.at(root))
+    extra = root / "argocd" / "extra"
+    extra.mkdir()
+    (extra / "ok.yaml").write_text(HAND_WRITTEN.format(project="staging", path="overlays/dev/web"))
+    (extra / "bad.yaml").write_text(HAND_WRITTEN.format(project="nowhere", path="overlays/dev/web"))
+    commit_all(root, "the example and two hand-written Applications")
+    text = (root / "catalog.yaml").read_text()
+    (root / "catalog.yaml").write_text(text.replace("version: 1.5.0-rc.1", "version: 1.5.0-rc.2"))
+    generate(Repository.at(root))
+    changed = validate(Repository.at(root), changed_since="HEAD")
+    found = sorted((f.rule, f.path, f.line) for f in changed.result.findings)
+    assert found == [
+        # staging's project, read though staging is not in scope, allows no dev namespace
+        ("argocd-destination-denied", "argocd/extra/ok.yaml", 7),
+        ("argocd-project-missing", "argocd/extra/bad.yaml", 5),
+        ("tree-stray-argocd-object", "argocd/extra/bad.yaml", 2),
+        ("tree-stray-argocd-object", "argocd/extra/ok.yaml", 2),
+    ]
+    # The full run says the same of them (and what the example says of ledger, out of scope).
+    whole = validate(Repository.at(root))
+    assert sorted((f.rule, f.path, f.line) for f in whole.result.findings) == sorted(
+        [*found, ("workload-liveness-probe", "base/ledger/deployment.yaml", 31)]
     )

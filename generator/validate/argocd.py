@@ -4,7 +4,7 @@ and what each Application's source path builds to."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
@@ -33,9 +33,17 @@ _GLOB = re.compile(r"[*?\[]")
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")  # what Argo CD reads from a directory
 
 
-def argocd_manifests(root: Path, limits: Limits = MANIFESTS) -> list[Manifest]:
+def argocd_manifests(
+    root: Path, limits: Limits = MANIFESTS, only: Collection[str] | None = None
+) -> list[Manifest]:
+    """The objects of every YAML file under argocd/, or of the files `only` names (paths
+    relative to `root`; those that are not there are skipped)."""
     folder = root / ARGOCD_DIR
-    files = sorted(p for p in folder.rglob("*.yaml") if p.is_file()) if folder.is_dir() else []
+    if only is not None:
+        files = sorted(root / p for p in set(only) if p.endswith(".yaml"))
+        files = [p for p in files if p.is_file()]
+    else:
+        files = sorted(p for p in folder.rglob("*.yaml") if p.is_file()) if folder.is_dir() else []
     manifests: list[Manifest] = []
     for path in files:
         manifests += read_manifests_at(root, path, limits)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 
 from generator.api import Repository
 from generator.builds.batch import Builder
@@ -22,6 +23,7 @@ from generator.constants import (
     ADDONS_DIR,
     APPS_DIR,
     NAMESPACE_DIR,
+    PROJECTS_DIR,
 )
 from generator.finding import Finding
 from generator.gitops import git
@@ -43,7 +45,7 @@ from generator.validate.clean import CleanMemo
 from generator.validate.shard import Shard, owned_files, shard_pairs
 from generator.validate.sourcemap import Files
 from generator.validate.stages import check_argocd_objects, check_built_environment
-from generator.validate.tree_check import Scope, check_tree, folder_path
+from generator.validate.tree_check import Scope, TreeCheck, check_tree, folder_path
 from generator.yamlio import load_located
 
 
@@ -123,7 +125,7 @@ def validate(
         pairs = folders_of(catalog, Scope(shard_pairs(folders_of(catalog, scope), shard)))
     else:
         pairs = folders_of(catalog, scope)
-    argo = argocd_manifests(repo.root, limits)
+    argo = argocd_manifests(repo.root, limits, _argocd_files(repo.root, pairs, checked_tree))
     wanted = [folder_path(e, a) for e, a in pairs]
     if scope is None:
         applications = [m for m in argo if m.kind == "Application" and reports(m.path)]
@@ -225,6 +227,21 @@ def validate(
     in_force += [*ARGOCD_RULES, *(r.rule for r in argo_rules)]
     files = (len(tree) if shard is None else owned_files(tree, shard)) + int(everywhere)
     return Validation(Result(tuple(findings), files, tuple(in_force)), tuple(existing))
+
+
+def _argocd_files(
+    root: Path, pairs: list[tuple[str, str | None]], tree: TreeCheck
+) -> list[str] | None:
+    """With a scope, the Argo CD files its checks read: the Applications of its pairs, every
+    project and add-on file (an Application may name any project) and every hand-written
+    file; None (every file) without a scope."""
+    if tree.stray is None:
+        return None
+    files = [f"{APPS_DIR}/{e}/{a or NAMESPACE_DIR}.yaml" for e, a in pairs]
+    for folder in (root / PROJECTS_DIR, root / ADDONS_DIR):
+        if folder.is_dir():
+            files += [p.relative_to(root).as_posix() for p in folder.rglob("*.yaml")]
+    return [*files, *tree.stray]
 
 
 # Rules whose verdict sums over every app of a namespace: only in force when all are built,

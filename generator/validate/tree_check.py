@@ -32,6 +32,8 @@ class TreeCheck:
     scope: Scope | None  # as given, or what the change touches
     tree: Tree  # what was rendered: the whole tree, or the scope's own files
     findings: list[Finding]  # what stands in the way of the tree, and how the disk drifts
+    # With a scope: the files under argocd/ gitopsgen did not write (None: not looked for).
+    stray: tuple[str, ...] | None = None
 
 
 def folder_path(env: str, app: str | None) -> str:
@@ -88,4 +90,4 @@ def check_tree(
     stray = scan(root, {}, within=[ARGOCD_DIR + "/"]).others
     objects = hand_written_objects(root, stray)
     drift = tree_findings(todo.writes, (), todo.current, (), shown, objects)
-    return TreeCheck(scope, tree, [*conflicts, *drift])
+    return TreeCheck(scope, tree, [*conflicts, *drift], tuple(stray))
