@@ -107,3 +107,18 @@ def invoke(*args: str) -> Any:
     from generator.cli.main import main
 
     return CliRunner().invoke(main, list(args), env={"GITHUB_ACTIONS": None})
+
+
+def assert_refused(root: Path, text: str, code: int, message: str, summary: str) -> None:
+    """Write `text` as the catalog, then run generate and validate: each exits `code` and
+    prints exactly `message` (generate on stderr; validate on stdout with its `summary`, or
+    on stderr alone for a catalog that does not parse, code 2), and nothing but the catalog
+    differs afterwards, .git included."""
+    before = snapshot(root)
+    (root / "catalog.yaml").write_text(text)
+    generated = invoke("generate", "--root", str(root))
+    assert (generated.exit_code, generated.stdout, generated.stderr) == (code, "", message + "\n")
+    validated = invoke("validate", "--root", str(root))
+    shown = ("", message + "\n") if code == 2 else (f"{message}\n{summary}\n", "")
+    assert (validated.exit_code, validated.stdout, validated.stderr) == (code, *shown)
+    assert snapshot(root) == {**before, "catalog.yaml": text.encode()}

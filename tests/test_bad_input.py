@@ -13,7 +13,7 @@ import yaml
 
 from generator import kustomize
 from tests.gitrepo import commit_all, init
-from tests.helpers import ROOT, invoke, snapshot
+from tests.helpers import ROOT, assert_refused, invoke, snapshot
 
 WEB_DIGEST = "sha256:9f2c7e1d4b6a8c0e2f4a6b8d0c2e4f6a8b0d2c4e6f8a0b2d4c6e8f0a2b4d6c8e"
 REPORT_DIGEST = "sha256:5b4e3d2c1a0f9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b7a6f5e4d"
@@ -330,16 +330,7 @@ def expected(code, message, summary):
 @pytest.mark.parametrize("case", list(CASES))
 def test_bad_input(case, repo):
     text, code, message, summary = CASES[case]
-    before = snapshot(repo)
-    (repo / "catalog.yaml").write_text(text)
-    want_generate, want_validate = expected(code, message, summary)
-    generated = invoke("generate", "--root", str(repo))
-    assert generated.exit_code == code
-    assert (generated.stdout, generated.stderr) == want_generate
-    validated = invoke("validate", "--root", str(repo))
-    assert validated.exit_code == code
-    assert (validated.stdout, validated.stderr) == want_validate
-    assert snapshot(repo) == {**before, "catalog.yaml": text.encode()}
+    assert_refused(repo, text, code, message, summary)
 
 
 @pytest.mark.parametrize("case", ["run-as-root-under-restricted", "cronjob-without-schedule"])

@@ -6,7 +6,7 @@ line that decides it, with what to do; no file but the edited catalog differs af
 import pytest
 
 from tests.gitrepo import commit_all, init
-from tests.helpers import chart_unavailable, invoke, snapshot
+from tests.helpers import assert_refused, chart_unavailable, invoke, snapshot
 from tests.test_catalog_charts import ADDON_NS, CATALOG, CHART, DEV, FILES, edit
 
 SUMMARY = "1 error, 0 warnings in 1 file"
@@ -96,15 +96,7 @@ def repo(tmp_path):
 @pytest.mark.parametrize("case", list(CASES))
 def test_bad_chart_input(case, repo):
     text, message = CASES[case]
-    before = snapshot(repo)
-    (repo / "catalog.yaml").write_text(text)
-    generated = invoke("generate", "--root", str(repo))
-    assert generated.exit_code == 1
-    assert (generated.stdout, generated.stderr) == ("", message + "\n")
-    validated = invoke("validate", "--root", str(repo))
-    assert validated.exit_code == 1
-    assert (validated.stdout, validated.stderr) == (f"{message}\n{SUMMARY}\n", "")
-    assert snapshot(repo) == {**before, "catalog.yaml": text.encode()}
+    assert_refused(repo, text, 1, message, SUMMARY)
 
 
 def test_a_value_file_removed_after_generate(repo):
