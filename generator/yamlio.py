@@ -86,14 +86,37 @@ _NODES: dict[NodeKind, type[Node]] = {
 }
 
 
+# What ruamel said of a scalar before: a catalog repeats most of its scalars (`true`, ports,
+# environment names), and ruamel's resolver and constructors cost about half of a read.
+# Both are pure functions of their arguments and every value they give is immutable (str,
+# int, float, bool, None), so a remembered answer is the answer. Bounded.
+_RESOLVED: dict[tuple[NodeKind, str | None, Any], str] = {}
+_CONSTRUCTED: dict[tuple[str, str], Any] = {}
+_MEMO_MAX = 200_000
+
+
 def _resolve(kind: NodeKind, value: str | None, implicit: Any) -> str:
     """YAML 1.2's tag of an untagged node (ruamel.yaml's resolver)."""
-    return str(_RUAMEL.resolver.resolve(_NODES[kind], value, implicit))
+    key = (kind, value, implicit)
+    tag = _RESOLVED.get(key)
+    if tag is None:
+        tag = str(_RUAMEL.resolver.resolve(_NODES[kind], value, implicit))
+        if len(_RESOLVED) >= _MEMO_MAX:
+            _RESOLVED.clear()
+        _RESOLVED[key] = tag
+    return tag
 
 
 def _construct(tag: str, value: str) -> Any:
+    key = (tag, value)
+    if key in _CONSTRUCTED:
+        return _CONSTRUCTED[key]
     constructor = _RUAMEL.constructor
-    return type(constructor).yaml_constructors[tag](constructor, ScalarNode(Tag(suffix=tag), value))
+    made = type(constructor).yaml_constructors[tag](constructor, ScalarNode(Tag(suffix=tag), value))
+    if len(_CONSTRUCTED) >= _MEMO_MAX:
+        _CONSTRUCTED.clear()
+    _CONSTRUCTED[key] = made  # raised (an unreadable value): nothing is remembered
+    return made
 
 
 def _read(text: str, path: str, limits: Limits) -> Document:

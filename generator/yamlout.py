@@ -8,8 +8,9 @@ string for every reader.
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import yaml
@@ -48,26 +49,59 @@ _Dumper.add_implicit_resolver(
 )
 
 
-# The text of documents dumped before, by their repr (which tells apart what YAML writes
-# differently: 1 and '1', a tuple and a list, key order): `validate --changed` renders the
-# tree at the base revision and now, and the documents of the apps that did not change are
-# dumped once. Bounded; the output does not depend on what it holds.
+# The text of documents dumped before, by a digest of their repr (which tells apart what
+# YAML writes differently: 1 and '1', a tuple and a list, key order): `validate --changed`
+# renders the tree at the base revision and now, and the documents of the apps that did not
+# change are dumped once; generator.builds.dumps keeps them across runs. Bounded; the output
+# does not depend on what it holds.
 _DUMPED: dict[str, str] = {}
-_DUMPED_MAX = 100_000
+_USED: set[str] = set()  # the keys this run dumped or found
+_NEW: set[str] = set()  # the keys this run dumped
+_DUMPED_MAX = 200_000
+
+
+def _key(document: Any) -> str:
+    return hashlib.blake2b(repr(document).encode("utf-8"), digest_size=16).hexdigest()
 
 
 def dump(document: Any, sort_keys: bool = False) -> str:
     """`document` as block YAML; keys in the order built unless `sort_keys`."""
     if sort_keys:
         return _dump(document, sort_keys)
-    key = repr(document)
+    key = _key(document)
     text = _DUMPED.get(key)
     if text is None:
         text = _dump(document, sort_keys)
         if len(_DUMPED) >= _DUMPED_MAX:
             _DUMPED.clear()
+            _USED.clear()
+            _NEW.clear()
         _DUMPED[key] = text
+        _NEW.add(key)
+    _USED.add(key)
     return text
+
+
+def new_run() -> None:
+    """Start counting what a run uses and dumps (`remembered`) afresh."""
+    _USED.clear()
+    _NEW.clear()
+
+
+def remember(entries: Mapping[str, str]) -> None:
+    """Take the texts an earlier run dumped (key -> text, as `remembered` gave them)."""
+    for key, text in entries.items():
+        if len(_DUMPED) >= _DUMPED_MAX:
+            return
+        _DUMPED.setdefault(key, text)
+
+
+def remembered() -> tuple[dict[str, str], dict[str, str], bool]:
+    """What this process holds: the texts this run used, the others, and whether it
+    dumped any document it was not given."""
+    used = {k: t for k, t in _DUMPED.items() if k in _USED}
+    others = {k: t for k, t in _DUMPED.items() if k not in _USED}
+    return used, others, bool(_NEW)
 
 
 def _dump(document: Any, sort_keys: bool) -> str:

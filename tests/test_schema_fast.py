@@ -6,6 +6,7 @@ would hide a finding."""
 from __future__ import annotations
 
 import copy
+import itertools
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -134,3 +135,70 @@ def test_problems_are_jsonschemas_with_or_without_the_precheck():
         "spec.replicas: '3' is not of type 'integer'",
         "spec.zzUnknown: unknown field 'zzUnknown'; remove it or check its spelling",
     ]
+
+
+GOLDEN_CATALOGS = ("everything", "containers", "charts", "addons", "backups", "promotion-dag")
+
+# The catalog: generator.catalog.schema passes a catalog the pre-check passes without asking
+# jsonschema, so the two must agree on every catalog the tests hold and on them broken.
+CATALOGS = [
+    *(ROOT / "tests" / "golden" / name / "catalog.yaml" for name in GOLDEN_CATALOGS),
+    ROOT / "catalog.yaml",
+    ROOT.parent / "shared" / "design" / "catalog.example.yaml",
+]
+
+
+def broken_catalog(data: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """`data` with each of 100 leaves spread over it made each of several values a YAML scalar can
+    be, 0 and 1 beside false and true among them; each mapping (the first 40) given an
+    unknown key; and each mapping made 0 and 1: one change at a time, made in place and
+    undone after its turn."""
+    found = list(leaves(data))
+    for path in found[:: max(1, len(found) // 100)]:
+        if not path:
+            continue
+        parent, key = at_path(data, path[:-1]), path[-1]
+        original = parent[key]
+        for value in (["x"], 0, 1, "7", 1.5, False, None):
+            parent[key] = value
+            yield data
+        parent[key] = original
+    for path in list(mappings(data))[:40]:
+        mapping = at_path(data, path)
+        mapping["zzUnknown"] = 1
+        yield data
+        del mapping["zzUnknown"]
+    for path in list(mappings(data))[1:]:
+        parent, key = at_path(data, path[:-1]), path[-1]
+        original = parent[key]
+        for value in (0, 1):  # where the schema says `false` or `true` (a service, a probe)
+            parent[key] = value
+            yield data
+        parent[key] = original
+
+
+def test_catalog_precheck_agrees_with_jsonschema():
+    from generator.catalog.schema import _fast_check, catalog_validator
+    from generator.limits import CATALOG
+    from generator.yamlio import load_plain
+
+    check = _fast_check()
+    assert check is not None
+    validator = catalog_validator()
+    disagree = []
+    verdicts = {True: 0, False: 0}
+    present = [p for p in CATALOGS if p.is_file()]
+    assert len(present) >= len(GOLDEN_CATALOGS) + 1
+    for path in present:
+        data = load_plain(path.read_text(), CATALOG)
+        if not isinstance(data, dict):
+            continue
+        pristine = copy.deepcopy(data)
+        for candidate in itertools.chain([data], broken_catalog(data)):
+            slow = validator.is_valid(candidate)
+            verdicts[slow] += 1
+            if check(candidate) != slow:
+                disagree.append((path.name, slow))
+        assert data == pristine
+    assert disagree == []
+    assert verdicts[True] > 100 and verdicts[False] > 2000

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from generator.builds import dumps
 from generator.builds.batch import Builder
 from generator.charts.locate import Charts, HelmDirs, Network
 from generator.cli.errors import handles_errors
@@ -84,9 +85,11 @@ def validate_command(
     since = ("HEAD" if changed else None) if base is None else base
     rules = cli_state().manifest_rules
     with progress_line(sys.stderr, quiet) as progress:
-        builder = Builder(cache=cache_of(cache_dir, no_cache, cache_size), progress=progress)
-        result = validate(
-            repo, rules=rules, changed_since=since, builder=builder, shard=shard, charts=charts
-        ).result
+        cache = cache_of(cache_dir, no_cache, cache_size)
+        builder = Builder(cache=cache, progress=progress)
+        with dumps.kept(cache, repo.root):
+            result = validate(
+                repo, rules=rules, changed_since=since, builder=builder, shard=shard, charts=charts
+            ).result
     click.echo(render(result, fmt or default_format(os.environ)), nl=False)
     return result.exit_code

@@ -7,10 +7,12 @@ object it refuses is checked again by jsonschema, whose errors are the messages 
 So findings are jsonschema's either way, and only the time changes.
 
 The Kubernetes schemas use `type`, `enum`, `oneOf`, `items`, `required`,
-`additionalProperties`, `format` and `$ref`, which mean the same in draft 7 (fastjsonschema)
-and 2020-12 (jsonschema); formats are not checked by either. tests/test_schema_fast.py holds
-the two to the same verdict on every object of the golden trees, the rule examples and the
-real applications.
+`additionalProperties`, `format` and `$ref`, and the catalog schema (generator.catalog.schema)
+also `anyOf`, `const`, `pattern`, `minimum`, `maximum`, `minItems`, `minLength`,
+`minProperties`, `maxProperties` and `uniqueItems`: all mean the same in draft 7
+(fastjsonschema) and 2020-12 (jsonschema), and formats are not checked by either.
+tests/test_schema_fast.py holds the two to the same verdict on every object of the golden
+trees, the rule examples and the real applications, and on catalogs broken in many ways.
 """
 
 from __future__ import annotations
