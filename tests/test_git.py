@@ -85,7 +85,7 @@ def test_changed_paths_before_the_first_commit(tmp_path):
     assert adapter.history(root, "a") == ()
 
 
-def test_history_lists_the_commits_that_touched_a_path_with_its_content(tmp_path):
+def test_history_lists_the_commits_that_touched_a_path_with_its_blob(tmp_path):
     root = init(tmp_path / "repo")
     (root / "catalog.yaml").write_bytes(b"v: 1\n")
     first = commit_all(root, "one")
@@ -96,11 +96,17 @@ def test_history_lists_the_commits_that_touched_a_path_with_its_content(tmp_path
     (root / "catalog.yaml").unlink()
     third = commit_all(root, "three")
     found = adapter.history(root, "catalog.yaml")
-    assert [(r.commit, r.summary, r.content) for r in found] == [
+    contents = [None if r.blob is None else adapter.blob_bytes(root, r.blob) for r in found]
+    assert [(r.commit, r.summary, c) for r, c in zip(found, contents, strict=True)] == [
         (third, "three", None),
         (second, "two", b"v: 2\n"),
         (first, "one", b"v: 1\n"),
     ]
+    blobs = [git(root, "rev-parse", f"{c}:catalog.yaml").strip() for c in (second, first)]
+    assert [r.blob for r in found] == [None, *blobs]
+    assert adapter.blob_id(root, second, "catalog.yaml") == blobs[0]
+    assert adapter.blob_id(root, third, "catalog.yaml") is None
+    assert adapter.blob_id(root, first, "other") is None
     assert all(isinstance(r.timestamp, int) and r.timestamp > 0 for r in found)
     assert [r.commit for r in adapter.history(root, "catalog.yaml", second)] == [second, first]
 

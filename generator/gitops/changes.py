@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from generator.builds.cache import Cache
 from generator.catalog.load import catalog_from_text
 from generator.catalog.model import Catalog
 from generator.constants import (
@@ -29,12 +30,12 @@ from generator.constants import (
 from generator.errors import GitopsgenError, UsageError
 from generator.finding import Position
 from generator.gitops import git
+from generator.gitops.catalog_blobs import plain_at
 from generator.gitops.catalog_diff import app_local_pairs
 from generator.limits import CATALOG, Limits
 from generator.render import render
 from generator.render.tree import Tree
 from generator.textfile import decode
-from generator.yamlio import load_plain
 
 Pair = tuple[str, str | None]
 
@@ -78,9 +79,8 @@ def _chart_pairs(path: str, catalog: Catalog) -> set[Pair]:
     return found
 
 
-def _text_at(root: Path, top: Path, base: str, catalog_shown: str) -> str | None:
+def _text_at(top: Path, base: str, rel: str, catalog_shown: str) -> str | None:
     """The catalog's text at `base`, or None when it has none there (or it is not text)."""
-    rel = (root / catalog_shown).resolve().relative_to(top).as_posix()
     data = git.show(top, base, rel)
     if data is None:
         return None
@@ -101,14 +101,21 @@ def _tree_of(text: str | None, catalog_shown: str, limits: Limits) -> Tree | Non
 
 
 def _catalog_pairs(
-    text: str | None, catalog_shown: str, catalog: Catalog, tree: Callable[[], Tree], limits: Limits
+    top: Path,
+    base: str,
+    rel: str,
+    catalog_shown: str,
+    catalog: Catalog,
+    tree: Callable[[], Tree],
+    limits: Limits,
+    cache: Cache | None,
 ) -> set[Pair]:
-    """The pairs a change of the catalog (from `text`, at the base) touches."""
-    if text is not None:
-        local = app_local_pairs(load_plain(text, limits), catalog.raw, catalog)
-        if local is not None:
-            return local
-    old = _tree_of(text, catalog_shown, limits)
+    """The pairs a change of the catalog (at `rel` in the work tree `top`, from `base`)
+    touches."""
+    local = app_local_pairs(plain_at(top, cache, base, rel, limits), catalog.raw, catalog)
+    if local is not None:
+        return local
+    old = _tree_of(_text_at(top, base, rel, catalog_shown), catalog_shown, limits)
     if old is None:
         return _all(catalog)
     return {p for path in _differing(old, tree()) for p in pairs_of_path(path, catalog)}
@@ -121,9 +128,11 @@ def changed_pairs(
     tree: Callable[[], Tree],
     base: str,
     limits: Limits = CATALOG,
+    cache: Cache | None = None,
 ) -> set[Pair]:
     """The pairs the change since `base` touches; the catalog at `base` is read within
-    `limits` (the working catalog's); `tree` renders the working catalog, called only when
+    `limits` (the working catalog's), once per blob with `cache`
+    (generator.gitops.catalog_blobs); `tree` renders the working catalog, called only when
     the rendered trees must be compared."""
     top = git.find_root(root)
     if top is None:
@@ -140,8 +149,10 @@ def changed_pairs(
     for path in local:
         pairs |= pairs_of_path(path, catalog)
     if catalog_shown in local:
-        text = _text_at(root, top.resolve(), base, catalog_shown)
-        pairs |= _catalog_pairs(text, catalog_shown, catalog, tree, limits)
+        rel = (root / catalog_shown).resolve().relative_to(top.resolve()).as_posix()
+        pairs |= _catalog_pairs(
+            top.resolve(), base, rel, catalog_shown, catalog, tree, limits, cache
+        )
     return pairs | {(env, None) for env, _ in pairs}
 
 

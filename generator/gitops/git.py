@@ -24,12 +24,13 @@ from generator.errors import UsageError
 
 @dataclass(frozen=True)
 class Revision:
-    """A commit that touched a file, with the file's content at that commit (None: deleted)."""
+    """A commit that touched a file, with the file's blob at that commit (None: deleted);
+    `blob_bytes` reads it."""
 
     commit: str  # full hex id
     summary: str  # first line of the message
     timestamp: int  # committer time, seconds since the epoch
-    content: bytes | None
+    blob: str | None  # the object id of the file's content
 
 
 def find_root(start: Path) -> Path | None:
@@ -96,15 +97,26 @@ def has_commits(root: Path) -> bool:
 
 def show(root: Path, rev: str, path: str) -> bytes | None:
     """The bytes of `path` (relative to the work tree top) at `rev`, or None if absent there."""
+    blob = blob_id(root, rev, path)
+    return None if blob is None else blob_bytes(root, blob)
+
+
+def blob_id(root: Path, rev: str, path: str) -> str | None:
+    """The object id of `path` (relative to the work tree top) at `rev`, or None if it is
+    absent there (or not a file)."""
     with _open(root) as repo:
         tree = _commit(repo, rev).tree
         try:
             blob = tree / path
         except KeyError:
             return None
-        if blob.type != "blob":
-            return None
-        data: bytes = blob.data_stream.read()
+        return str(blob.hexsha) if blob.type == "blob" else None
+
+
+def blob_bytes(root: Path, blob: str) -> bytes:
+    """The content of the blob with object id `blob`."""
+    with _open(root) as repo:
+        data: bytes = repo.odb.stream(bytes.fromhex(blob)).read()
         return data
 
 
@@ -126,7 +138,7 @@ def changed_paths(root: Path, base: str = "HEAD", *, staged: bool = False) -> tu
 
 
 def history(root: Path, path: str, rev: str = "HEAD") -> tuple[Revision, ...]:
-    """The commits reachable from `rev` that changed `path`, newest first, with its content."""
+    """The commits reachable from `rev` that changed `path`, newest first, with its blob."""
     with _open(root) as repo:
         if rev == "HEAD" and not repo.head.is_valid():
             return ()
@@ -135,13 +147,13 @@ def history(root: Path, path: str, rev: str = "HEAD") -> tuple[Revision, ...]:
         for commit in repo.iter_commits(start, paths=path):
             try:
                 blob = commit.tree / path
-                content: bytes | None = blob.data_stream.read() if blob.type == "blob" else None
+                found: str | None = str(blob.hexsha) if blob.type == "blob" else None
             except KeyError:
-                content = None
+                found = None
             message = commit.message
             text = message.decode("utf-8", "replace") if isinstance(message, bytes) else message
             revisions.append(
-                Revision(commit.hexsha, text.split("\n", 1)[0], commit.committed_date, content)
+                Revision(commit.hexsha, text.split("\n", 1)[0], commit.committed_date, found)
             )
         return tuple(revisions)
 

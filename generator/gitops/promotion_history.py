@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.gitops import git
+from generator.builds.cache import Cache
+from generator.gitops import catalog_blobs, git
 from generator.limits import CATALOG, Limits
-from generator.yamlio import load_plain
 
 Key = tuple[str, str]  # (app, environment), or (add-on, cluster) for add-ons
 
@@ -74,22 +74,25 @@ def addon_versions(data: Any) -> dict[Key, str]:
 Revision = tuple[dict[Key, str], dict[Key, str]]  # the apps' versions, the add-ons'
 
 
-def _revision(content: bytes | None, limits: Limits) -> Revision | None:
-    if content is None:
-        return None
-    try:
-        text = content.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    data = load_plain(text, limits)
+def _versions_of(data: Any) -> list[list[list[str]]] | None:
+    """The versions of one revision's catalog data as JSON data (generator.gitops.
+    catalog_blobs keeps it): [[app, env, version] ...], [[add-on, cluster, version] ...]."""
     if not isinstance(data, dict) or not isinstance(data.get("apps"), dict):
         return None
-    return running_versions(data), addon_versions(data)
+    return [
+        [[*key, version] for key, version in found.items()]
+        for found in (running_versions(data), addon_versions(data))
+    ]
 
 
-def _versions(content: bytes | None, limits: Limits) -> dict[Key, str] | None:
-    found = _revision(content, limits)
-    return found[0] if found else None
+def _revision(top: Path, blob: str | None, limits: Limits, cache: Cache | None) -> Revision | None:
+    if blob is None:
+        return None
+    found = catalog_blobs.computed(top, cache, "catalog-versions", blob, limits, _versions_of)
+    if found is None:
+        return None
+    apps, addons = found
+    return {(a, e): v for a, e, v in apps}, {(a, c): v for a, c, v in addons}
 
 
 def _repository(catalog_path: Path) -> tuple[Path, str] | None:
@@ -100,17 +103,20 @@ def _repository(catalog_path: Path) -> tuple[Path, str] | None:
     return top, git.relative(top, catalog_path)
 
 
-def read_history(catalog_path: Path, rev: str = "HEAD", limits: Limits = CATALOG) -> History:
+def read_history(
+    catalog_path: Path, rev: str = "HEAD", limits: Limits = CATALOG, cache: Cache | None = None
+) -> History:
     """The versions of every commit reachable from `rev` that changed the catalog, each read
-    within `limits` (the working catalog's); NO_HISTORY outside a git work tree or when no
-    such commit exists."""
+    within `limits` (the working catalog's) and once per blob with `cache`
+    (generator.gitops.catalog_blobs); NO_HISTORY outside a git work tree or when no such
+    commit exists."""
     where = _repository(catalog_path)
     if where is None:
         return NO_HISTORY
     revisions = [
         (r.commit, versions)
         for r in git.history(*where, rev)
-        if (versions := _revision(r.content, limits)) is not None
+        if (versions := _revision(where[0], r.blob, limits, cache)) is not None
     ]
     if not revisions:
         return NO_HISTORY
@@ -132,21 +138,13 @@ def _ran(revisions: Iterable[dict[Key, str]]) -> dict[Key, frozenset[str]]:
     return {key: frozenset(found) for key, found in ran.items()}
 
 
-def versions_at(catalog_path: Path, rev: str, limits: Limits = CATALOG) -> dict[Key, str]:
-    """The versions the catalog enables at `rev`; empty when it is absent or unreadable there
-    (or outside a git work tree)."""
+def revision_at(
+    catalog_path: Path, rev: str, limits: Limits = CATALOG, cache: Cache | None = None
+) -> Revision:
+    """The versions of apps and add-ons the catalog enables at `rev`; empty when it is
+    absent or unreadable there (or outside a git work tree)."""
     where = _repository(catalog_path)
     if where is None:
-        return {}
+        return {}, {}
     top, path = where
-    return _versions(git.show(top, rev, path), limits) or {}
-
-
-def addon_versions_at(catalog_path: Path, rev: str, limits: Limits = CATALOG) -> dict[Key, str]:
-    """The add-on versions the catalog installs at `rev`, as `versions_at` for apps."""
-    where = _repository(catalog_path)
-    if where is None:
-        return {}
-    top, path = where
-    found = _revision(git.show(top, rev, path), limits)
-    return found[1] if found else {}
+    return _revision(top, git.blob_id(top, rev, path), limits, cache) or ({}, {})

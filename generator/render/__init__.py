@@ -15,16 +15,22 @@ from generator.render.overlay import render_overlay
 from generator.render.tree import Tree, sorted_tree
 
 
-def render(catalog: Catalog, apps: Collection[str] | None = None) -> Tree:
+def render(
+    catalog: Catalog,
+    apps: Collection[str] | None = None,
+    namespaces: Collection[str] | None = None,
+) -> Tree:
     """The whole tree; with `apps`, only those apps' own files (base, overlays, Applications)
-    beside every file of the environments and of Argo CD that is not one app's."""
+    beside every file of the environments and of Argo CD that is not one app's; with
+    `namespaces`, the `_namespace` folders of those environments only."""
     tree: Tree = {}
     # A chart app has no base or overlay: Argo CD renders its chart (render/argocd.py).
     chosen = [a for a in catalog.apps if a.chart is None and (apps is None or a.name in apps)]
     for app in chosen:
         render_base(app, catalog.path, tree)
     for env in catalog.environments:
-        render_namespace(env, catalog, tree)
+        if namespaces is None or env.name in namespaces:
+            render_namespace(env, catalog, tree)
         for app in chosen:
             render_overlay(app, env, catalog, tree)
     render_argocd(catalog, tree, apps)

@@ -13,15 +13,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+from generator.builds.cache import Cache
 from generator.catalog.model import App, Catalog, Deployment, Environment
 from generator.catalog.promotion_order import app_sources, names
 from generator.finding import Finding
 from generator.gitops.promotion_history import (
     History,
     Key,
-    addon_versions_at,
     read_history,
-    versions_at,
+    revision_at,
 )
 from generator.limits import CATALOG, Limits
 from generator.rules.promotion_addons import check_addon_promotion
@@ -107,14 +107,15 @@ def promotion_findings(
     doc: Located,
     base: str | None = None,
     limits: Limits = CATALOG,
+    cache: Cache | None = None,
 ) -> list[Finding]:
     """Read the history of the catalog at `catalog_path` (from `base`, else HEAD), each
-    revision within `limits`, and check the working catalog's apps and add-ons; with `base`,
-    only what changed against the base's catalog."""
-    history = read_history(catalog_path, base or "HEAD", limits)
+    revision within `limits` and once per blob with `cache`, and check the working
+    catalog's apps and add-ons; with `base`, only what changed against the base's catalog."""
+    history = read_history(catalog_path, base or "HEAD", limits, cache)
     if base is None:
         return check_promotion(catalog, doc, history) + check_addon_promotion(catalog, doc, history)
-    before = versions_at(catalog_path, base, limits)
+    before, addons_before = revision_at(catalog_path, base, limits, cache)
     now = {
         (app.name, d.environment): d.version
         for app in catalog.apps
@@ -122,7 +123,6 @@ def promotion_findings(
         if d.enabled
     }
     changed = frozenset(key for key, version in now.items() if before.get(key) != version)
-    addons_before = addon_versions_at(catalog_path, base, limits)
     addons_changed = frozenset(
         (a.name, c.name)
         for c in catalog.clusters

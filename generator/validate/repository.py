@@ -113,10 +113,12 @@ def validate(
     findings: list[Finding] = list(checked.findings) if everywhere else []
     if everywhere and git.find_root(repo.root) is not None:  # promotion order needs history
         findings += promotion_findings(
-            repo.catalog_path, catalog, doc, changed_since, repo.limits.catalog
+            repo.catalog_path, catalog, doc, changed_since, repo.limits.catalog, builder.cache
         )
         in_force += PROMOTION_RULES
-    checked_tree = check_tree(repo.root, shown, catalog, changed_since, scope, repo.limits.catalog)
+    checked_tree = check_tree(
+        repo.root, shown, catalog, changed_since, scope, repo.limits.catalog, builder.cache
+    )
     scope, tree = checked_tree.scope, checked_tree.tree
     findings += [f for f in checked_tree.findings if reports(f.path)]
     in_force += TREE_RULES

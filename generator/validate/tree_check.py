@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.builds.cache import Cache
 from generator.catalog.model import Catalog
 from generator.constants import APPS_DIR, ARGOCD_DIR, BASE_DIR, NAMESPACE_DIR, OVERLAYS_DIR
 from generator.finding import Finding
@@ -63,9 +64,12 @@ def check_tree(
     changed_since: str | None,
     scope: Scope | None,
     limits: Limits,
+    cache: Cache | None = None,
 ) -> TreeCheck:
     """The tree's findings on `scope` (None: everything), or on what the change since
-    `changed_since` touches; with a scope only its own files are rendered, compared and read."""
+    `changed_since` touches (the catalog at that revision read once per blob with `cache`);
+    with a scope only its own files are rendered, compared and read: the apps' and the
+    `_namespace` of its environments."""
     whole_trees: list[Tree] = []  # the whole tree, once something needed it
 
     def whole_tree() -> Tree:
@@ -74,7 +78,7 @@ def check_tree(
         return whole_trees[0]
 
     if changed_since is not None:
-        in_scope = changed_pairs(root, shown, catalog, whole_tree, changed_since, limits)
+        in_scope = changed_pairs(root, shown, catalog, whole_tree, changed_since, limits, cache)
         scope = Scope(frozenset(in_scope))
     if scope is None:
         tree = whole_tree()
@@ -82,7 +86,11 @@ def check_tree(
         objects = hand_written_objects(root, todo.foreign)
         drift = tree_findings(todo.writes, todo.deletes, todo.current, todo.foreign, shown, objects)
         return TreeCheck(None, tree, [*conflicts, *drift])
-    tree = whole_trees[0] if whole_trees else render(catalog, {a for _, a in scope.pairs if a})
+    if whole_trees:
+        tree = whole_trees[0]
+    else:
+        apps = {a for _, a in scope.pairs if a}
+        tree = render(catalog, apps, {e for e, a in scope.pairs if a is None})
     touched = scoped_paths(scope.pairs)
     tree = {p: b for p, b in tree.items() if in_paths(p, touched)}
     todo, conflicts = plan(root, tree, within=sorted(touched))
