@@ -17,6 +17,7 @@ from generator.gitops.promote import promote as promote_versions
 from generator.limits import DEFAULTS, InputLimits
 from generator.render import render
 from generator.render.tree import Tree
+from generator.validate.cached import KeptCatalog
 from generator.validate.clean import CleanMemo
 from generator.writer import Plan, apply, exclusive, interrupted, pending, plan
 
@@ -68,8 +69,9 @@ def load(repo: Repository) -> Catalog:
 
 def _rendered(repo: Repository, text: str, cache: Cache | None) -> tuple[Catalog, Tree]:
     clean = CleanMemo(cache) if cache is not None else None
+    memo = None if cache is None else KeptCatalog(cache, text, repo.catalog_shown)
     catalog = catalog_from_text(
-        text, repo.catalog_shown, repo.root, repo.limits.catalog, clean=clean
+        text, repo.catalog_shown, repo.root, repo.limits.catalog, clean=clean, memo=memo
     )
     return catalog, render(catalog)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from generator.builds import catalogs
 from generator.builds.cache import Cache
 from generator.gitops import catalog_blobs
 from generator.gitops.promotion_history import History, read_history, revision_at
@@ -85,7 +86,7 @@ def test_a_run_with_the_cache_reads_no_revision_again(tmp_path, parses, monkeypa
     monkeypatch.setattr(catalog_blobs, "_LAST", {})
     again = read_history(root / "catalog.yaml", "HEAD", CATALOG, cache)
     assert again == first and len(parses) == 3
-    assert catalog_blobs.plain_at(root, cache, "HEAD", "catalog.yaml", CATALOG) == {
+    head = {
         "apps": {
             "web": {
                 "environments": {
@@ -96,7 +97,29 @@ def test_a_run_with_the_cache_reads_no_revision_again(tmp_path, parses, monkeypa
         },
         "clusters": {"main": {"addons": {"metrics": {"version": "2.0.0"}}}},
     }
-    assert len(parses) == 4  # an entry of its own kind; the last blob parsed was HEAD~6's
+    assert catalog_blobs.plain_at(root, cache, "HEAD", "catalog.yaml", CATALOG) == head
+    assert len(parses) == 3  # the base's data is the parse kept for its text
+    monkeypatch.setattr(catalog_blobs, "_LAST", {})
+
+    def no_parse(*args):
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(catalogs, "load_located", no_parse)
+    assert catalog_blobs.plain_at(root, cache, "HEAD", "catalog.yaml", CATALOG) == head
+
+
+def test_the_base_data_is_the_parse_a_generate_kept(tmp_path, parses, monkeypatch):
+    root = repository(tmp_path)
+    cache = Cache(tmp_path / "cache")
+    text = (root / "catalog.yaml").read_text()
+    kept = catalogs.located(text, "catalog.yaml", CATALOG, cache)
+
+    def no_parse(*args):
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(catalogs, "load_located", no_parse)
+    assert catalog_blobs.plain_at(root, cache, "HEAD", "catalog.yaml", CATALOG) == kept.data
+    assert parses == []
 
 
 def test_a_damaged_entry_is_read_again(tmp_path, parses, monkeypatch):

@@ -1,5 +1,5 @@
-"""A content-addressed cache on disk: text entries under the key of what they were computed
-from (see generator.builds.keys), in the user's cache folder.
+"""A content-addressed cache on disk: entries (text or bytes) under the key of what they
+were computed from (see generator.builds.keys), in the user's cache folder.
 
 Safe under concurrent runs: an entry is written to a temporary file beside it and moved into
 place with os.replace, so a reader sees a whole entry or none. Bounded: `prune` removes the
@@ -35,22 +35,32 @@ class Cache:
         return self.folder / _LAYOUT / kind / key[:2] / key
 
     def get(self, kind: str, key: str) -> str | None:
-        path = self._path(kind, key)
+        data = self.get_bytes(kind, key)
         try:
-            text = path.read_text(encoding="utf-8")
-            os.utime(path)
-        except (OSError, UnicodeDecodeError):
+            return None if data is None else data.decode("utf-8")
+        except UnicodeDecodeError:
             return None
-        return text
 
     def put(self, kind: str, key: str, text: str) -> None:
+        self.put_bytes(kind, key, text.encode("utf-8"))
+
+    def get_bytes(self, kind: str, key: str) -> bytes | None:
+        path = self._path(kind, key)
+        try:
+            data = path.read_bytes()
+            os.utime(path)
+        except OSError:
+            return None
+        return data
+
+    def put_bytes(self, kind: str, key: str, data: bytes) -> None:
         path = self._path(kind, key)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
             try:
-                with os.fdopen(handle, "w", encoding="utf-8") as out:
-                    out.write(text)
+                with os.fdopen(handle, "wb") as out:
+                    out.write(data)
                 os.replace(tmp, path)
             except BaseException:
                 with contextlib.suppress(OSError):

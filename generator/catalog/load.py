@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from generator import textfile
 from generator.catalog import (
@@ -91,6 +91,9 @@ CHECKS: tuple[checks.Check, ...] = (
     backup_checks.check_backups,
 )
 
+RenderedCheck = Callable[[Located, Catalog], list[Finding]]
+Entries = tuple[list[Finding], list[Finding], Located | None]
+
 
 def read_text(path: Path, shown: str, limits: Limits = CATALOG) -> str:
     """The catalog's text, or InputError saying why it cannot be read."""
@@ -101,11 +104,11 @@ def catalog_findings(doc: Located) -> list[Finding]:
     """Every finding on a parsed catalog from the schema and the checks (not the rendered
     objects): an app whose entry breaks the schema is set aside, and the rest of the catalog
     still gets its checks, so independent problems show in one run."""
-    schema, checks, _ = _checked_entries(doc)
+    schema, checks, _ = checked_entries(doc)
     return sorted_findings(schema + checks)
 
 
-def _checked_entries(doc: Located) -> tuple[list[Finding], list[Finding], Located | None]:
+def checked_entries(doc: Located) -> Entries:
     """The schema's findings, the checks' findings, and the catalog the checks ran on (the
     apps the schema refuses set aside); None when the schema's errors leave nothing that can
     be checked on its own."""
@@ -154,13 +157,22 @@ def catalog_from_text(
     limits: Limits = CATALOG,
     preflight: bool = True,
     clean: CleanMemo | None = None,
+    memo: CatalogMemo | None = None,
 ) -> Catalog:
     """The catalog model from a catalog's text (e.g. read from git); raises InputError or
     FindingsError, positions named after `shown`. Without `preflight` the manifest rules do
     not run on what it renders (a catalog at an older revision, only rendered to compare);
-    `clean` remembers the environments that passed them."""
-    rendered_check = partial(rendered_findings, clean=clean) if preflight else _no_findings
-    checked = checked_catalog(load_located(text, shown, limits), root, rendered_check)
+    `clean` remembers the environments that passed them. `memo` gives what was found for
+    the same text before (generator.validate.cached)."""
+    rendered_check: RenderedCheck = (
+        partial(rendered_findings, clean=clean) if preflight else _no_findings
+    )
+    if memo is None:
+        checked = checked_catalog(load_located(text, shown, limits), root, rendered_check)
+    else:
+        rendered_check = memo.rendered(rendered_check) if preflight else rendered_check
+        doc = memo.located(text, shown, limits)
+        checked = checked_catalog(doc, root, rendered_check, memo.entries)
     if checked.catalog is None:
         raise FindingsError(checked.all)
     return checked.catalog
@@ -187,16 +199,28 @@ class Checked:
         return sorted_findings(self.findings + shown)
 
 
+class CatalogMemo(Protocol):
+    """What was found for a catalog's text before (generator.validate.cached)."""
+
+    def located(self, text: str, shown: str, limits: Limits) -> Located: ...
+
+    def entries(self, doc: Located) -> Entries: ...
+
+    def rendered(self, check: RenderedCheck) -> RenderedCheck: ...
+
+
 def checked_catalog(
     doc: Located,
     root: Path | None = None,
-    rendered_check: Callable[[Located, Catalog], list[Finding]] | None = None,
+    rendered_check: RenderedCheck | None = None,
+    entries_check: Callable[[Located], Entries] | None = None,
 ) -> Checked:
     """Every finding on a parsed catalog, in one pass where the stages are independent: the
-    schema, the checks (on the apps the schema accepts), the components on disk (with the
-    repository `root`) and the manifest rules on what the checked part renders
-    (`rendered_check`, by default rendered_findings; validate passes a cached one)."""
-    schema, checks, usable = _checked_entries(doc)
+    schema, the checks (on the apps the schema accepts; `entries_check`, by default
+    checked_entries), the components on disk (with the repository `root`) and the manifest
+    rules on what the checked part renders (`rendered_check`, by default
+    rendered_findings; validate and generate pass cached ones)."""
+    schema, checks, usable = (entries_check or checked_entries)(doc)
     if usable is not None and root is not None and not has_errors(checks):
         checks += component_checks.component_findings(usable, root)
         checks += value_file_checks.value_file_findings(usable, root)

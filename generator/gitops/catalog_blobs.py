@@ -1,12 +1,12 @@
 """The catalog at git revisions, read once per blob.
 
 The same bytes at two commits are one git blob, named by its object id, and most commits
-of a repository leave catalog.yaml as it was. What gitopsgen takes from the catalog of a
-revision (its plain data, for `--changed`'s scope; the versions that ran, for the promotion
-rules) is computed from a blob once per process, and kept in the cache
+of a repository leave catalog.yaml as it was. The versions that ran at a revision (for the
+promotion rules) are computed from a blob once per process, and kept in the cache
 (generator.builds.cache) under the blob's id, the tool and the limits it was read within:
 a later run reads no revision an earlier one read. A kept entry that cannot be read is
-computed again.
+computed again. The base revision's plain data (for `--changed`'s scope) is the parse
+kept for its text (generator.builds.catalogs).
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from generator.builds import keys
+from generator.builds import catalogs, keys
 from generator.builds.cache import Cache
+from generator.errors import InputError
 from generator.gitops import git
 from generator.limits import Limits
 from generator.yamlio import load_plain
@@ -63,24 +64,37 @@ def computed(
 _LAST: dict[tuple[str, str], Any] = {}  # the last blob parsed: its plain data serves each kind
 
 
+def _text(root: Path, blob: str) -> str | None:
+    try:
+        return git.blob_bytes(root, blob).decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+
+
 def _plain(root: Path, blob: str, limits: Limits) -> Any:
     last = (blob, repr(limits))
     if last not in _LAST:
-        try:
-            text = git.blob_bytes(root, blob).decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = None
+        text = _text(root, blob)
         _LAST.clear()
         _LAST[last] = None if text is None else load_plain(text, limits)
     return _LAST[last]
 
 
-def _same(data: Any) -> Any:
-    return data
-
-
 def plain_at(root: Path, cache: Cache | None, rev: str, path: str, limits: Limits) -> Any:
     """The plain data of `path` (relative to the work tree top `root`) at `rev`: None when
-    it is absent there or cannot be read within `limits`."""
+    it is absent there or cannot be read within `limits`. Its parse is the one kept for
+    its text (generator.builds.catalogs): the catalog a commit holds was most often read
+    by the generate or validate before it."""
     blob = git.blob_id(root, rev, path)
-    return None if blob is None else computed(root, cache, "catalog-data", blob, limits, _same)
+    if blob is None:
+        return None
+    last = (blob, repr(limits))
+    if last not in _LAST:
+        text = _text(root, blob)
+        try:
+            data = None if text is None else catalogs.located(text, path, limits, cache).data
+        except InputError:
+            data = None
+        _LAST.clear()
+        _LAST[last] = data
+    return _LAST[last]

@@ -9,23 +9,19 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from generator.builds import keys
+from generator.builds import catalogs, keys
 from generator.builds.cache import Cache
+from generator.catalog.load import Entries, RenderedCheck, checked_entries
 from generator.catalog.model import Catalog
-from generator.finding import Finding, Position, Resource, Severity
+from generator.finding import Finding, Position, Resource, Severity, has_errors
+from generator.limits import Limits
 from generator.manifest import Manifest, get
 from generator.rule import ManifestRule
+from generator.yamlio import Located
 
 FINDINGS = "findings"
 
 Checked = tuple[list[Finding], list[ManifestRule]]  # findings, and the rules in force
-
-
-def catalog_key(cache: Cache | None, text: str, shown: str) -> str | None:
-    """The key of what the catalog alone decides (its rendered objects' findings)."""
-    if cache is None:
-        return None
-    return keys.Digest("catalog").add(keys.tool()).add(shown).add(text).hexdigest()
 
 
 def rendered_key(catalog: str | None, rendered: Catalog) -> str | None:
@@ -152,3 +148,47 @@ def _finding(data: dict[str, Any]) -> Finding:
         resource=None if resource is None else Resource(*resource),
         environment=data["environment"],
     )
+
+
+ENTRIES = "catalog-entries"
+
+
+class KeptCatalog:
+    """What was found for the catalog `text` before (generator.catalog.load.CatalogMemo):
+    its parse (generator.builds.catalogs), the findings of its schema and checks when none
+    is an error (then no app is set aside, and the catalog checked is the one parsed), and
+    the findings on what it renders. `generate` and `validate` share the entries, so a
+    validate after a generate of the same text checks neither again."""
+
+    def __init__(self, cache: Cache, text: str, shown: str) -> None:
+        self.cache = cache
+        self.key = keys.Digest("catalog").add(keys.tool()).add(shown).add(text).hexdigest()
+
+    def located(self, text: str, shown: str, limits: Limits) -> Located:
+        return catalogs.located(text, shown, limits, self.cache)
+
+    def entries(self, doc: Located) -> Entries:
+        key = keys.Digest(ENTRIES).add(self.key).hexdigest()
+        text = self.cache.get(ENTRIES, key)
+        if text is not None:
+            try:
+                kept = json.loads(text)
+                return (
+                    [_finding(f) for f in kept["schema"]],
+                    [_finding(f) for f in kept["checks"]],
+                    doc,
+                )
+            except (ValueError, KeyError, TypeError):
+                pass  # an entry of another shape: check again
+        schema, checks, usable = checked_entries(doc)
+        if usable is doc and not has_errors(schema + checks):
+            kept = {"schema": [_data(f) for f in schema], "checks": [_data(f) for f in checks]}
+            self.cache.put(ENTRIES, key, json.dumps(kept))
+        return schema, checks, usable
+
+    def rendered(self, check: RenderedCheck) -> RenderedCheck:
+        def kept(renderable: Located, model: Catalog) -> list[Finding]:
+            key = rendered_key(self.key, model)
+            return findings(self.cache, key, lambda: check(renderable, model))
+
+        return kept

@@ -46,7 +46,7 @@ from generator.validate.shard import Shard, owned_files, shard_pairs
 from generator.validate.sourcemap import Files
 from generator.validate.stages import check_argocd_objects, check_built_environment
 from generator.validate.tree_check import Scope, TreeCheck, check_tree, folder_path
-from generator.yamlio import load_located
+from generator.yamlio import Located, load_located
 
 
 @dataclass(frozen=True)
@@ -92,18 +92,20 @@ def validate(
     shown = repo.catalog_shown
     limits = repo.limits.manifests
     text = read_text(repo.catalog_path, shown, repo.limits.catalog)
-    doc = load_located(text, shown, repo.limits.catalog)
-    catalog_key = cached.catalog_key(builder.cache, text, shown)
     clean = CleanMemo(builder.cache) if builder.cache is not None else None
-    checked = checked_catalog(
-        doc,
-        repo.root,
-        lambda renderable, catalog: cached.findings(
-            builder.cache,
-            cached.rendered_key(catalog_key, catalog),
-            lambda: rendered_findings(renderable, catalog, clean),
-        ),
-    )
+
+    def rendered_check(renderable: Located, model: Catalog) -> list[Finding]:
+        return rendered_findings(renderable, model, clean)
+
+    if builder.cache is None:
+        catalog_key = None
+        doc = load_located(text, shown, repo.limits.catalog)
+        checked = checked_catalog(doc, repo.root, rendered_check)
+    else:
+        memo = cached.KeptCatalog(builder.cache, text, shown)
+        catalog_key = memo.key
+        doc = memo.located(text, shown, repo.limits.catalog)
+        checked = checked_catalog(doc, repo.root, memo.rendered(rendered_check), memo.entries)
     everywhere = shard is None or shard.owns(None)  # the catalog, and what else is global
     in_force: list[Rule] = list(CATALOG_RULES) if everywhere else []
     if checked.catalog is None:  # what generate refuses: the tree is not worth building
