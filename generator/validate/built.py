@@ -102,12 +102,9 @@ def check_environment(
     findings, in_force = run_rules(manifests, context(catalog, env), rules)
     by_folder = {f.folder + BUILT: f for f in folders}
     unreported = {f.folder + BUILT for f in beside}
-    maps = {
-        key: SourceMap(root, f.folder, files, limits)
-        for key, f in by_folder.items()
-        if f.chart is None
-    }
-    indexes = {key: _index(f.manifests) for key, f in by_folder.items()}
+    # Read only for a folder that has a finding: a clean environment reads no source file.
+    maps: dict[str, SourceMap] = {}
+    indexes: dict[str, dict[tuple[int, int], tuple[Manifest, NodePath]]] = {}
     mapped: list[Finding] = []
     for finding in findings:
         key = finding.path
@@ -117,6 +114,8 @@ def check_environment(
         if folder is None:
             mapped.append(finding)
             continue
+        if key not in indexes:
+            indexes[key] = _index(folder.manifests)
         hit = indexes[key].get((finding.line, finding.column))
         if folder.chart is not None:
             moved = replace(chart_finding(finding, folder, hit), environment=env.name)
@@ -124,6 +123,8 @@ def check_environment(
             if app is None or not _suppresses(app, moved):
                 mapped.append(moved)
             continue
+        if key not in maps:
+            maps[key] = SourceMap(root, folder.folder, files, limits)
         position = maps[key].locate(*hit) if hit else maps[key].fallback
         shared = position.path.startswith("base/")
         origin = catalog_origin(catalog, folder, shared)
