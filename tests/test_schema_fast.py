@@ -202,3 +202,58 @@ def test_catalog_precheck_agrees_with_jsonschema():
         assert data == pristine
     assert disagree == []
     assert verdicts[True] > 100 and verdicts[False] > 2000
+
+
+class DictStore:
+    def __init__(self):
+        self.entries: dict[str, bytes] = {}
+
+    def get(self, name):
+        return self.entries.get(name)
+
+    def put(self, name, data):
+        self.entries[name] = data
+
+
+def test_a_kept_precheck_is_not_compiled_again(monkeypatch, tmp_path):
+    from generator.builds import prechecks
+    from generator.builds.cache import Cache
+    from generator.k8s import schema_fast
+
+    schema = {
+        "$id": "https://example.com/thing.json",
+        "type": "object",
+        "properties": {"replicas": {"type": "integer"}, "on": {"const": False}},
+        "additionalProperties": False,
+    }
+    verdicts = [{"replicas": 2}, {"replicas": "2"}, {"on": 0}, {"on": False}, {"zz": 1}]
+    expected = [True, False, False, True, False]
+    with prechecks.kept(Cache(tmp_path / "cache")):
+        first = schema_fast.compile_check(schema, None, "thing")
+        assert [first(v) for v in verdicts] == expected
+
+        def refuse(*args, **kwargs):
+            raise AssertionError("compiled again")
+
+        monkeypatch.setattr(schema_fast.fastjsonschema, "compile_to_code", refuse)
+        again = schema_fast.compile_check(schema, None, "thing")
+        assert [again(v) for v in verdicts] == expected
+        assert schema_fast.compile_check(schema, None, "another") is None  # not kept: compiles
+    assert schema_fast.STORES == []
+
+
+def test_a_damaged_precheck_is_compiled_again():
+    from generator.k8s import schema_fast
+
+    store = DictStore()
+    schema = {"type": "object", "required": ["kind"]}
+    schema_fast.STORES.append(store)
+    try:
+        assert schema_fast.compile_check(schema, None, "kinded")({"kind": "x"}) is True
+        [key] = store.entries
+        for damage in (b"", b"\x00\x01garbage", __import__("marshal").dumps(("validate", 7))):
+            store.entries[key] = damage
+            check = schema_fast.compile_check(schema, None, "kinded")
+            assert [check({"kind": "x"}), check({})] == [True, False]
+    finally:
+        schema_fast.STORES.pop()

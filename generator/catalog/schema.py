@@ -172,7 +172,7 @@ def _misspelled(error: jsonschema.ValidationError) -> bool:
 
 @cache
 def _fast_check() -> schema_fast.Check | None:
-    return schema_fast.compile_check(_catalog_schema(), None)
+    return schema_fast.compile_check(_catalog_schema(), None, "catalog")
 
 
 def schema_findings(doc: Located) -> list[Finding]:

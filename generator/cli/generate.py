@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from generator.api import generate
-from generator.builds import dumps
+from generator.builds import dumps, prechecks
 from generator.cli.errors import handles_errors
 from generator.cli.options import (
     CACHE_DIR_OPTION,
@@ -56,7 +56,7 @@ def generate_command(
     """
     repo = repository(root, catalog)
     cache = cache_of(cache_dir, no_cache, cache_size)
-    with dumps.kept(cache, repo.root):
+    with dumps.kept(cache, repo.root), prechecks.kept(cache):
         result = generate(repo, write=not (check or show_diff), cache=cache)
     if cache is not None:
         cache.prune()

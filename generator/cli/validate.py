@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from generator.builds import dumps
+from generator.builds import dumps, prechecks
 from generator.builds.batch import Builder
 from generator.charts.locate import Charts, HelmDirs, Network
 from generator.cli.errors import handles_errors
@@ -87,7 +87,7 @@ def validate_command(
     with progress_line(sys.stderr, quiet) as progress:
         cache = cache_of(cache_dir, no_cache, cache_size)
         builder = Builder(cache=cache, progress=progress)
-        with dumps.kept(cache, repo.root):
+        with dumps.kept(cache, repo.root), prechecks.kept(cache):
             result = validate(
                 repo, rules=rules, changed_since=since, builder=builder, shard=shard, charts=charts
             ).result

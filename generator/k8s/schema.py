@@ -15,6 +15,7 @@ objects without walking the schema; jsonschema still says what is wrong with the
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 from collections.abc import Mapping
@@ -160,7 +161,11 @@ class SchemaRegistry:
             uses = self._uses[key] = self._uses.get(key, 0) + 1
             if uses < FAST_AFTER and not now:
                 return None
-            check = schema_fast.compile_check(compiled.schema, compiled.definitions)
+            # The bundled definitions are part of the tool, which a kept pre-check's key
+            # holds (generator.builds.prechecks); the schema itself may be a user's CRD.
+            digest = hashlib.sha256(json.dumps(compiled.schema, sort_keys=True).encode())
+            name = f"k8s {key!r} {digest.hexdigest()}"
+            check = schema_fast.compile_check(compiled.schema, compiled.definitions, name)
             self._checks[key] = check
             return check
 

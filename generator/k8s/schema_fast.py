@@ -17,33 +17,90 @@ trees, the rule examples and the real applications, and on catalogs broken in ma
 
 from __future__ import annotations
 
+import marshal
+import re
+import sys
 from collections.abc import Callable, Mapping
-from typing import Any
+from types import CodeType
+from typing import Any, Protocol
 
 import fastjsonschema
 
 Check = Callable[[Any], bool]
 
 
-def compile_check(schema: Mapping[str, Any], definitions: Mapping[str, Any] | None) -> Check | None:
-    """A pre-check for `schema`, whose `$ref`s outside itself all point at `definitions`
-    (the bundled `_definitions.json`); None when fastjsonschema cannot compile it (then
-    jsonschema checks every object, as without a pre-check)."""
+class CodeStore(Protocol):
+    """Where compiled pre-checks are kept between runs (generator.builds.prechecks)."""
+
+    def get(self, name: str) -> bytes | None: ...
+
+    def put(self, name: str, data: bytes) -> None: ...
+
+
+# The store of this process, when a command keeps pre-checks (generator.builds.prechecks).
+STORES: list[CodeStore] = []
+_ENTRY = re.compile(r"^def (\w+)\(", re.MULTILINE)  # the first function: the schema's own
+
+
+def _code(schema: Mapping[str, Any], definitions: Mapping[str, Any] | None) -> tuple[str, CodeType]:
+    """fastjsonschema's code for `schema` as a Python code object, and its entry's name."""
 
     def fetch(uri: str) -> Mapping[str, Any]:
         if definitions is None:
             raise LookupError(f"no schema at {uri}")
         return definitions
 
+    source = fastjsonschema.compile_to_code(
+        dict(schema),
+        handlers={"https": fetch, "http": fetch},
+        use_default=False,  # never write defaults into the object checked
+        use_formats=False,  # as jsonschema without a format checker
+    )
+    found = _ENTRY.search(source)
+    if found is None:
+        raise LookupError("no function in the generated code")
+    return found[1], compile(source, "<fastjsonschema>", "exec")
+
+
+def _kept(name: str | None) -> tuple[str, CodeType] | None:
+    if name is None or not STORES:
+        return None
+    data = STORES[-1].get(name)
     try:
-        validate = fastjsonschema.compile(
-            dict(schema),
-            handlers={"https": fetch, "http": fetch},
-            use_default=False,  # never write defaults into the object checked
-            use_formats=False,  # as jsonschema without a format checker
-        )
+        kept = marshal.loads(data) if data is not None else None
+    except (ValueError, EOFError, TypeError):
+        return None
+    if isinstance(kept, tuple) and len(kept) == 2:
+        entry, code = kept
+        if isinstance(entry, str) and isinstance(code, CodeType):
+            return entry, code
+    return None
+
+
+def store_key(name: str) -> str:
+    """What a kept pre-check is also keyed by: this interpreter and fastjsonschema (a code
+    object is only read by the Python that wrote it)."""
+    return f"{name}\0{sys.implementation.cache_tag}\0{fastjsonschema.VERSION}"
+
+
+def compile_check(
+    schema: Mapping[str, Any], definitions: Mapping[str, Any] | None, name: str | None = None
+) -> Check | None:
+    """A pre-check for `schema`, whose `$ref`s outside itself all point at `definitions`
+    (the bundled `_definitions.json`); None when fastjsonschema cannot compile it (then
+    jsonschema checks every object, as without a pre-check). With a `name` (what tells the
+    schema apart among gitopsgen's own), a store in STORES keeps its compiled code."""
+    key = None if name is None else store_key(name)
+    try:
+        kept = _kept(key)
+        entry, code = kept or _code(schema, definitions)
+        namespace: dict[str, Any] = {}
+        exec(code, namespace)  # fastjsonschema's own generated code, as its compile() runs it
+        validate = namespace[entry]
     except Exception:  # its compile errors come in several types: check without it
         return None
+    if key is not None and kept is None and STORES:
+        STORES[-1].put(key, marshal.dumps((entry, code)))
 
     def check(obj: Any) -> bool:
         try:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import errno
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
@@ -17,7 +17,7 @@ from generator.constants import HEADER_LIMIT, is_header_line
 from generator.errors import WriteError
 from generator.writing import journal
 from generator.writing.breakpoints import reached
-from generator.writing.durable import sync_folder, write_new
+from generator.writing.durable import sync_file, sync_folder, together, write_new
 from generator.writing.journal import COMMITTED, PREPARED, Journal, State
 from generator.writing.oserrors import cannot
 from generator.writing.staging import Kind, staged
@@ -67,10 +67,18 @@ def _folders(root: Path, plan: Journal) -> list[Path]:
     return sorted(f for f in {p.parent for p in paths} if f.is_dir())
 
 
+def _synced(root: Path, paths: Sequence[tuple[Path, Path]], sync: Callable[[Path], None]) -> None:
+    """Sync each (path, the target it is for) at once; the first that fails raises, naming
+    its target."""
+    errors = together([p for p, _ in paths], sync)
+    for (_, target), error in zip(paths, errors, strict=True):
+        if error is not None:
+            with doing("write", root, target):
+                raise error
+
+
 def _sync(root: Path, plan: Journal) -> None:
-    for folder in _folders(root, plan):
-        with doing("write", root, folder):
-            sync_folder(folder)
+    _synced(root, [(f, f) for f in _folders(root, plan)], sync_folder)
 
 
 def _keep(target: Path, old: Path) -> None:
@@ -87,16 +95,19 @@ def stage(root: Path, plan: Journal, data: Mapping[str, bytes]) -> None:
     for folder in plan.folders:
         with doing("create the folder", root, root / folder):
             (root / folder).mkdir(exist_ok=True)
+    written: list[tuple[Path, Path]] = []  # (staged file, its target): synced together
     for number, entry in enumerate(plan.writes):
         target = root / entry.path
         with doing("write", root, target):
             if entry.replaces:
                 _keep(target, side(root, plan, entry.path, "old"))
             new = side(root, plan, entry.path, "new")
-            write_new(new, data[entry.path], "staging" if number == 0 else "")
+            write_new(new, data[entry.path], "staging" if number == 0 else "", sync=False)
+            written.append((new, target))
     for path in plan.deletes:
         with doing("remove", root, root / path):
             _keep(root / path, side(root, plan, path, "old"))
+    _synced(root, written, sync_file)
     _sync(root, plan)
 
 
