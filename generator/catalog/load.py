@@ -164,15 +164,8 @@ def catalog_from_text(
     not run on what it renders (a catalog at an older revision, only rendered to compare);
     `clean` remembers the environments that passed them. `memo` gives what was found for
     the same text before (generator.validate.cached)."""
-    rendered_check: RenderedCheck = (
-        partial(rendered_findings, clean=clean) if preflight else _no_findings
-    )
-    if memo is None:
-        checked = checked_catalog(load_located(text, shown, limits), root, rendered_check)
-    else:
-        rendered_check = memo.rendered(rendered_check) if preflight else rendered_check
-        doc = memo.located(text, shown, limits)
-        checked = checked_catalog(doc, root, rendered_check, memo.entries)
+    rendered_check = partial(rendered_findings, clean=clean) if preflight else None
+    _, checked = checked_text(text, shown, root, limits, rendered_check, memo)
     if checked.catalog is None:
         raise FindingsError(checked.all)
     return checked.catalog
@@ -207,6 +200,25 @@ class CatalogMemo(Protocol):
     def entries(self, doc: Located) -> Entries: ...
 
     def rendered(self, check: RenderedCheck) -> RenderedCheck: ...
+
+
+def checked_text(
+    text: str,
+    shown: str,
+    root: Path | None,
+    limits: Limits,
+    rendered_check: RenderedCheck | None,
+    memo: CatalogMemo | None = None,
+) -> tuple[Located, Checked]:
+    """The parsed catalog `text` and checked_catalog's findings on it; `rendered_check` None
+    runs no manifest rule on what it renders. With `memo`, what was found for the same text
+    before is not computed again."""
+    if memo is None:
+        doc = load_located(text, shown, limits)
+        return doc, checked_catalog(doc, root, rendered_check or _no_findings)
+    doc = memo.located(text, shown, limits)
+    rendered = _no_findings if rendered_check is None else memo.rendered(rendered_check)
+    return doc, checked_catalog(doc, root, rendered, memo.entries)
 
 
 def checked_catalog(

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from generator.api import Repository
 from generator.builds.batch import Builder
-from generator.catalog.load import checked_catalog, read_text, rendered_findings
+from generator.catalog.load import checked_text, read_text, rendered_findings
 from generator.catalog.model import Catalog
 from generator.catalog.rules import CATALOG_RULES
 from generator.charts.locate import Charts, HelmDirs, Network
@@ -46,7 +46,7 @@ from generator.validate.shard import Shard, owned_files, shard_pairs
 from generator.validate.sourcemap import Files
 from generator.validate.stages import check_argocd_objects, check_built_environment
 from generator.validate.tree_check import Scope, TreeCheck, check_tree, folder_path
-from generator.yamlio import Located, load_located
+from generator.yamlio import Located
 
 
 @dataclass(frozen=True)
@@ -97,15 +97,9 @@ def validate(
     def rendered_check(renderable: Located, model: Catalog) -> list[Finding]:
         return rendered_findings(renderable, model, clean)
 
-    if builder.cache is None:
-        catalog_key = None
-        doc = load_located(text, shown, repo.limits.catalog)
-        checked = checked_catalog(doc, repo.root, rendered_check)
-    else:
-        memo = cached.KeptCatalog(builder.cache, text, shown)
-        catalog_key = memo.key
-        doc = memo.located(text, shown, repo.limits.catalog)
-        checked = checked_catalog(doc, repo.root, memo.rendered(rendered_check), memo.entries)
+    memo = None if builder.cache is None else cached.KeptCatalog(builder.cache, text, shown)
+    catalog_key = None if memo is None else memo.key
+    doc, checked = checked_text(text, shown, repo.root, repo.limits.catalog, rendered_check, memo)
     everywhere = shard is None or shard.owns(None)  # the catalog, and what else is global
     in_force: list[Rule] = list(CATALOG_RULES) if everywhere else []
     if checked.catalog is None:  # what generate refuses: the tree is not worth building
