@@ -207,7 +207,11 @@ def section(sizes: list[Size], cores: int, repeat: int) -> list[str]:
         f"naive pipeline builds at most {NAIVE_SAMPLE} folders and is extrapolated beyond. "
         "The commands use the run's own cache folder (`XDG_CACHE_HOME`), as a user's do: "
         "`generate` from scratch starts it empty, so the no-op `generate` and the one after "
-        "the edit find the environments the first one checked (README, Commands).",
+        "the edit find the environments the first one checked (README, Commands). The "
+        "pre-commit row is the hook after the user's `generate`: a copy of the warm D, "
+        "`generate --cache-dir` with it (the edit is on disk already, so it writes nothing "
+        "and is not timed; it keeps what it parsed and checked, as the user's generate "
+        "does), then the timed `validate --changed` with the same D.",
         "",
     ]
     for size in sizes:
