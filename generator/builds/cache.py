@@ -54,20 +54,7 @@ class Cache:
         return data
 
     def put_bytes(self, kind: str, key: str, data: bytes) -> None:
-        path = self._path(kind, key)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-            try:
-                with os.fdopen(handle, "wb") as out:
-                    out.write(data)
-                os.replace(tmp, path)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
-                raise
-        except OSError:
-            return  # a full disk or a read-only cache: the run goes on without it
+        put_atomically(self._path(kind, key), data)
 
     def prune(self) -> None:
         """Remove the least recently used entries beyond the limit."""
@@ -85,3 +72,19 @@ class Cache:
             with contextlib.suppress(OSError):
                 os.unlink(path)
             total -= size
+
+
+def put_atomically(path: Path, data: bytes) -> None:
+    """`path` holds `data`, written to a temporary file beside it and moved into place, so
+    a reader sees the whole file or the one before; a folder that cannot be written is
+    skipped (a full disk or a read-only cache: the run goes on without it)."""
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+            os.replace(tmp, path)
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)  # gone once moved into place

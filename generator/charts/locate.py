@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import sys
 import tempfile
 from collections.abc import Mapping
@@ -21,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import helm
+from generator.builds.cache import put_atomically
 from generator.catalog.model import Chart
 from generator.charts.archive import (
     ChartFiles,
@@ -166,17 +166,7 @@ class Charts:
 
     def _store(self, digest: str, data: bytes) -> None:
         """Into Helm's content cache, atomically; a cache that cannot be written is skipped."""
-        path = self.dirs.content_cache / digest[:2] / f"{digest}.chart"
-        with contextlib.suppress(OSError):
-            path.parent.mkdir(parents=True, exist_ok=True)
-            handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-            try:
-                with os.fdopen(handle, "wb") as out:
-                    out.write(data)
-                os.replace(tmp, path)
-            finally:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
+        put_atomically(self.dirs.content_cache / digest[:2] / f"{digest}.chart", data)
 
 
 def _content_index(folder: Path) -> dict[tuple[str, str], Path]:
