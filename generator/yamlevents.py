@@ -18,7 +18,8 @@ from generator.limits import Limits
 from generator.yamlbuild import Builder, Document
 from generator.yamlrefusals import Construct, bad_character, check_lines, too_deep
 
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# libyaml's safe loader (PyYAML's pure-Python one where PyYAML was built without it)
+SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 NodeKind = Literal["scalar", "mapping", "sequence"]
 # The tag of an untagged node: its kind, a scalar's value (None for collections) and the
@@ -60,7 +61,7 @@ def read_documents(
     """Every document of `text` (empty ones too, as data None), read under `limits`; tags of
     untagged nodes from `resolve`, scalar values from `construct`."""
     check_lines(text, path, limits)
-    loader = _Loader(text)
+    loader = SAFE_LOADER(text)
     next_event: Callable[[], Any] = loader.get_event  # PyYAML's stubs leave it untyped
     build = Builder(path, limits, construct, one_table=one_table)
     documents: list[Document] = []

@@ -312,3 +312,20 @@ def test_quiet_and_no_terminal_print_nothing_on_stderr(tmp_path):
     root = example(tmp_path)
     assert run(root, "--no-cache")[2] == ""
     assert run(root, "--no-cache", "--quiet")[2] == ""
+
+
+def test_a_run_that_wrote_nothing_does_not_prune(tmp_path):
+    full = Cache(tmp_path, limit_mb=1)
+    for n in range(3):
+        full.put("build", f"{n:02d}" * 32, "x" * 400_000)
+    reader = Cache(tmp_path, limit_mb=0)  # a later run that only reads
+    assert reader.get("build", "00" * 32) is not None
+    reader.prune()
+    assert sorted(p.name[:2] for p in (tmp_path / "v1").rglob("*") if p.is_file()) == [
+        "00",
+        "01",
+        "02",
+    ]
+    reader.put("build", "03" * 32, "y")
+    reader.prune()
+    assert [p for p in (tmp_path / "v1").rglob("*") if p.is_file()] == []

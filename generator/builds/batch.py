@@ -81,8 +81,6 @@ class Builder:
                         self.cache.put(BUILD, key, build.output)
                 done += len(task)
                 self._report(done, len(folders))
-        if self.cache:
-            self.cache.prune()
         return Builds(tuple(results[n] for n in range(len(folders))), tuple(cached))
 
     def _key(

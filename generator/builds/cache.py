@@ -4,7 +4,8 @@ were computed from (see generator.builds.keys), in the user's cache folder.
 Safe under concurrent runs: an entry is written to a temporary file beside it and moved into
 place with os.replace, so a reader sees a whole entry or none. Bounded: `prune` removes the
 least recently used entries (a hit refreshes an entry's time) until the cache fits its
-limit. A cache that cannot be read or written is a miss, never an error.
+limit; a run that wrote no entry does not walk the cache (it cannot have grown it). A cache
+that cannot be read or written is a miss, never an error.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ class Cache:
     def __init__(self, folder: Path, limit_mb: int = DEFAULT_LIMIT_MB) -> None:
         self.folder = folder
         self.limit = limit_mb * 1024 * 1024
+        self.wrote = False  # an entry was written through this object
 
     def _path(self, kind: str, key: str) -> Path:
         return self.folder / _LAYOUT / kind / key[:2] / key
@@ -54,10 +56,14 @@ class Cache:
         return data
 
     def put_bytes(self, kind: str, key: str, data: bytes) -> None:
+        self.wrote = True
         put_atomically(self._path(kind, key), data)
 
     def prune(self) -> None:
-        """Remove the least recently used entries beyond the limit."""
+        """Remove the least recently used entries beyond the limit, once an entry was
+        written through this object."""
+        if not self.wrote:
+            return
         entries: list[tuple[float, int, str]] = []
         for top, _, names in os.walk(self.folder / _LAYOUT):
             for name in names:

@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from generator.constants import HEADER_MARK, KUSTOMIZATION
+from generator.yamlevents import SAFE_LOADER
 
 KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 
@@ -53,7 +54,6 @@ GENERATORS = {"configMapGenerator": "ConfigMap", "secretGenerator": "Secret"}
 # Fields that list other kustomizations (folders, loaded from anywhere) or resource files.
 LISTED = ("resources", "bases", "components", "generators", "transformers", "validators")
 _REMOTE = ("://", "git@", "github.com/", "gitlab.com/", "bitbucket.org/")
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 Id = tuple[str, str]  # (kind, name) as the sources write them
 
@@ -132,7 +132,7 @@ def claims(found: Inputs) -> Claims | None:
     names: set[Id] = set()
     for path in found.resources:
         try:
-            documents = list(yaml.load_all(path.read_text(encoding="utf-8"), Loader=_Loader))
+            documents = list(yaml.load_all(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER))
         except (OSError, UnicodeDecodeError, yaml.YAMLError):
             return None
         for doc in documents:
@@ -210,7 +210,7 @@ def _is_list(doc: dict[str, Any]) -> bool:
 
 def _one_mapping(path: Path) -> dict[str, Any] | None:
     try:
-        documents = [d for d in yaml.load_all(path.read_text("utf-8"), Loader=_Loader) if d]
+        documents = [d for d in yaml.load_all(path.read_text("utf-8"), Loader=SAFE_LOADER) if d]
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return None
     if len(documents) != 1 or not isinstance(documents[0], dict):

@@ -91,5 +91,7 @@ def validate_command(
             result = validate(
                 repo, rules=rules, changed_since=since, builder=builder, shard=shard, charts=charts
             ).result
+        if cache is not None:
+            cache.prune()
     click.echo(render(result, fmt or default_format(os.environ)), nl=False)
     return result.exit_code

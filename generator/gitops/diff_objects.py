@@ -17,8 +17,7 @@ from typing import Any, Literal
 import yaml
 
 from generator import yamlout
-
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+from generator.yamlevents import SAFE_LOADER
 
 HASHED_KINDS = ("ConfigMap", "Secret")
 # Kustomize's suffix: "-" and 10 hex digits of a SHA-256 with 0 1 3 a e -> g h k m t.
@@ -62,7 +61,7 @@ def split(output: str) -> dict[ObjectKey, str]:
     """The objects of a build's YAML output, in its order, each dumped by `dump`; raises
     yaml.YAMLError on output that does not parse."""
     objects: dict[ObjectKey, str] = {}
-    for doc in yaml.load_all(output, Loader=_Loader):
+    for doc in yaml.load_all(output, Loader=SAFE_LOADER):
         if not isinstance(doc, Mapping):
             continue
         key, full_name = _key(doc)

@@ -154,17 +154,16 @@ class SchemaRegistry:
             return self._validators[key]
 
     def _check(self, key: _Key, compiled: _Compiled, now: bool = False) -> schema_fast.Check | None:
-        """The kind's pre-check once it has been used FAST_AFTER times (or `now`), else None."""
+        """The kind's pre-check once it has been used FAST_AFTER times (or `now`, or from its
+        first use when a store keeps it compiled), else None."""
         with self._lock:
             if key in self._checks:
                 return self._checks[key]
             uses = self._uses[key] = self._uses.get(key, 0) + 1
-            if uses < FAST_AFTER and not now:
+            early = uses < FAST_AFTER and not now
+            if early and (uses > 1 or not schema_fast.is_kept(_store_name(key, compiled))):
                 return None
-            # The bundled definitions are part of the tool, which a kept pre-check's key
-            # holds (generator.builds.prechecks); the schema itself may be a user's CRD.
-            digest = hashlib.sha256(json.dumps(compiled.schema, sort_keys=True).encode())
-            name = f"k8s {key!r} {digest.hexdigest()}"
+            name = _store_name(key, compiled)
             check = schema_fast.compile_check(compiled.schema, compiled.definitions, name)
             self._checks[key] = check
             return check
@@ -203,6 +202,14 @@ class SchemaRegistry:
         if self._crd_index is None:
             self._crd_index = load_json(self._crds / CRD_INDEX)
         return self._crd_index
+
+
+def _store_name(key: _Key, compiled: _Compiled) -> str:
+    """What a kind's compiled pre-check is kept under. The bundled definitions are part of
+    the tool, which every kept pre-check's key holds (generator.builds.prechecks); the
+    schema itself may be a user's CRD."""
+    digest = hashlib.sha256(json.dumps(compiled.schema, sort_keys=True).encode())
+    return f"k8s {key!r} {digest.hexdigest()}"
 
 
 @cache

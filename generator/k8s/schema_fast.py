@@ -77,6 +77,11 @@ def _kept(name: str | None) -> tuple[str, CodeType] | None:
     return None
 
 
+def is_kept(name: str) -> bool:
+    """Whether the store of this process keeps a compiled pre-check under `name`."""
+    return _kept(store_key(name)) is not None
+
+
 def store_key(name: str) -> str:
     """What a kept pre-check is also keyed by: this interpreter and fastjsonschema (a code
     object is only read by the Python that wrote it)."""

@@ -21,6 +21,7 @@ from generator.errors import UsageError
 from generator.finding import Finding, Severity
 from generator.manifest import Manifest
 from generator.rule import ManifestRule, Rule, RuleContext
+from generator.yamlevents import SAFE_LOADER
 
 Version = tuple[int, int, int]
 
@@ -87,7 +88,7 @@ def deprecations() -> Mapping[tuple[str, str], Deprecation]:
     """The vendored Kubernetes deprecations by (apiVersion, kind); read once."""
     text = files("generator").joinpath("data", DATA_FILE).read_text(encoding="utf-8")
     table: dict[tuple[str, str], Deprecation] = {}
-    for entry in yaml.safe_load(text)["deprecated-versions"]:
+    for entry in yaml.load(text, Loader=SAFE_LOADER)["deprecated-versions"]:
         if entry.get("component") != "k8s":
             continue
         item = Deprecation(

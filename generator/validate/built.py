@@ -7,6 +7,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from generator.builds import parsed
+from generator.builds.cache import Cache
 from generator.catalog.model import App, Catalog, Environment
 from generator.charts.sources import template_position
 from generator.charts.targets import ChartTarget
@@ -36,12 +38,26 @@ class BuiltFolder:
 
 
 def load_build(
-    build: Build, root: Path, environment: str, limits: Limits = MANIFESTS
+    build: Build,
+    root: Path,
+    environment: str,
+    limits: Limits = MANIFESTS,
+    cache: Cache | None = None,
 ) -> BuiltFolder:
+    """The manifests a folder built to, numbered; parsed once per output (`cache`)."""
     folder = build.folder.relative_to(root).as_posix()
     app = build.folder.name if build.folder.name != NAMESPACE_DIR else None
-    manifests = load_manifests(build.output, folder + BUILT, limits) if build.ok else []
-    return BuiltFolder(folder, environment, app, numbered(manifests))
+    if not build.ok:
+        return BuiltFolder(folder, environment, app, ())
+    path = folder + BUILT
+    manifests = parsed.manifests(
+        build.output,
+        path,
+        limits,
+        cache,
+        lambda: numbered(load_manifests(build.output, path, limits)),
+    )
+    return BuiltFolder(folder, environment, app, manifests)
 
 
 def numbered(manifests: Sequence[Manifest]) -> tuple[Manifest, ...]:

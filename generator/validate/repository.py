@@ -175,6 +175,7 @@ def validate(
                     limits,
                     [builds[p] for p in beside],
                     helm_folders,
+                    builder.cache,
                 ),
             )
             findings += env_findings

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from generator.api import Repository
+from generator.builds.cache import Cache
 from generator.catalog import names
 from generator.catalog.model import Catalog, Environment
 from generator.charts.targets import ChartTarget
@@ -35,12 +36,13 @@ def check_built_environment(
     limits: Limits,
     beside: list[Build],
     charts: Sequence[BuiltFolder] = (),
+    cache: Cache | None = None,
 ) -> cached.Checked:
     """The rules of `env` on the folders built to `builds` and the charts Helm rendered for
     it (`beside`: folders read only as context, e.g. a shard's `_namespace`); each read
-    folder is kept in `loaded`."""
-    folders = [load_build(build, root, env.name, limits) for build in builds]
-    context = [load_build(build, root, env.name, limits) for build in beside]
+    folder is kept in `loaded`, and its parse in `cache`."""
+    folders = [load_build(build, root, env.name, limits, cache) for build in builds]
+    context = [load_build(build, root, env.name, limits, cache) for build in beside]
     loaded.update({f.folder: f for f in (*folders, *context)})
     return check_environment(
         root, catalog, env, [*folders, *charts], rules, sources, limits, context
