@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.builds import trees
 from generator.builds.cache import Cache
 from generator.catalog.load import catalog_from_text, load_catalog, read_text
 from generator.catalog.model import Catalog
@@ -15,7 +16,6 @@ from generator.gitops.diff import RenderedDiff, rendered_diff
 from generator.gitops.promote import Promotion, Request
 from generator.gitops.promote import promote as promote_versions
 from generator.limits import DEFAULTS, InputLimits
-from generator.render import render
 from generator.render.tree import Tree
 from generator.validate.cached import KeptCatalog
 from generator.validate.clean import CleanMemo
@@ -73,7 +73,7 @@ def _rendered(repo: Repository, text: str, cache: Cache | None) -> tuple[Catalog
     catalog = catalog_from_text(
         text, repo.catalog_shown, repo.root, repo.limits.catalog, clean=clean, memo=memo
     )
-    return catalog, render(catalog)
+    return catalog, trees.whole(catalog, None if memo is None else memo.key, cache)
 
 
 def _plan(repo: Repository, tree: Tree) -> Plan:

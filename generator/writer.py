@@ -61,9 +61,9 @@ def _first_line(path: Path) -> bytes:
         return handle.readline(HEADER_LIMIT)
 
 
-def _read_generated(path: Path, budget: int) -> bytes | None:
+def _read_generated(path: str | Path, budget: int) -> bytes | None:
     """The file's first `budget` bytes when its first line is the generated header."""
-    with path.open("rb") as handle:
+    with open(path, "rb") as handle:
         first = handle.readline(HEADER_LIMIT)
         if not is_header_line(first):
             return None
@@ -84,7 +84,13 @@ def _classify(found: Found, full: Path, rel: str, tree: Tree) -> None:
         found.leftovers[rel] = None
     elif full.is_symlink() or not full.is_file():
         found.others.append(rel)
-    elif (data := _read_generated(full, len(tree.get(rel, b"")) + READ_SLACK)) is not None:
+    else:
+        _classify_file(found, full, rel, tree)
+
+
+def _classify_file(found: Found, full: str | Path, rel: str, tree: Tree) -> None:
+    """A regular file, not a leftover: generated (its header) or another."""
+    if (data := _read_generated(full, len(tree.get(rel, b"")) + READ_SLACK)) is not None:
         found.generated[rel] = data
     else:
         found.others.append(rel)
@@ -99,11 +105,35 @@ def _walk(found: Found, root: Path, top: str, tree: Tree) -> None:
         return
     if base.is_symlink() or not base.is_dir():
         return
-    for folder, dirs, files in os.walk(base):
-        dirs.sort()
-        for name in sorted(files):
-            full = Path(folder, name)
-            _classify(found, full, full.relative_to(root).as_posix(), tree)
+    _walk_folder(found, len(os.path.join(root, "")), os.fspath(base), tree)
+
+
+def _walk_folder(found: Found, cut: int, top: str, tree: Tree) -> None:
+    """As os.walk, top-down in name order, links to folders not followed and a folder that
+    cannot be listed skipped; each entry's type from the listing, without a stat of its own.
+    Without recursion: a folder nested however deep is walked."""
+    todo = [top]
+    while todo:
+        folder = todo.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError:
+            continue
+        folders = []
+        for entry in entries:
+            if entry.is_dir():
+                if not entry.is_symlink():
+                    folders.append(entry.path)
+                continue
+            rel = entry.path[cut:].replace(os.sep, "/")
+            if is_staged(entry.name) or is_legacy_temp(entry.name):
+                _classify(found, Path(entry.path), rel, tree)
+            elif entry.is_symlink() or not entry.is_file():
+                found.others.append(rel)
+            else:
+                _classify_file(found, entry.path, rel, tree)
+        todo += reversed(folders)
 
 
 def scan(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import yaml
@@ -58,6 +58,7 @@ _DUMPED: dict[str, str] = {}
 _USED: set[str] = set()  # the keys this run dumped or found
 _NEW: set[str] = set()  # the keys this run dumped
 _DUMPED_MAX = 200_000
+_LATER: list[Callable[[], Mapping[str, str]]] = []  # texts to `remember` at the first dump
 
 
 def _key(document: Any) -> str:
@@ -68,6 +69,8 @@ def dump(document: Any, sort_keys: bool = False) -> str:
     """`document` as block YAML; keys in the order built unless `sort_keys`."""
     if sort_keys:
         return _dump(document, sort_keys)
+    if _LATER:
+        remember(_LATER.pop()())
     key = _key(document)
     text = _DUMPED.get(key)
     if text is None:
@@ -82,10 +85,13 @@ def dump(document: Any, sort_keys: bool = False) -> str:
     return text
 
 
-def new_run() -> None:
-    """Start counting what a run uses and dumps (`remembered`) afresh."""
+def new_run(later: Callable[[], Mapping[str, str]] | None = None) -> None:
+    """Start counting what a run uses and dumps (`remembered`) afresh; `later` gives the
+    texts an earlier run dumped, read at this run's first dump (a run that dumps nothing
+    does not read them)."""
     _USED.clear()
     _NEW.clear()
+    _LATER[:] = [] if later is None else [later]
 
 
 def remember(entries: Mapping[str, str]) -> None:

@@ -4,12 +4,13 @@ gives, and an entry that is damaged or missing only costs the time of dumping.""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
 from generator import yamlout
-from generator.builds import dumps
+from generator.builds import dumps, trees
 from generator.builds.cache import Cache
 from tests.helpers import GOLDEN, STATE, case_repo, files_only, hand_owned_files, invoke, snapshot
 
@@ -29,7 +30,9 @@ def fresh_process(monkeypatch):
 
 def generate(root: Path, cache_dir: Path) -> dict[str, bytes]:
     """Generate with the cache; the tree written (without the catalog, the case's hand-owned
-    files and the lock folder)."""
+    files and the lock folder). The rendered trees kept (generator.builds.trees) are removed
+    first, so the run renders, and dumps what the memo does not hold."""
+    shutil.rmtree(cache_dir / "v1" / trees.KIND, ignore_errors=True)
     done = invoke("generate", "--root", str(root), "--cache-dir", str(cache_dir))
     assert done.exit_code == 0, done.output
     got = files_only(snapshot(root))
@@ -71,9 +74,7 @@ def test_a_damaged_entry_is_dumped_again_with_the_same_bytes(tmp_path, fresh_pro
     generate(root, cache_dir)
     [entry] = entry_files(cache_dir)
     entry.write_text(damage)
-    yamlout._DUMPED.clear()
-    dumps.load(Cache(cache_dir), root)
-    assert yamlout._DUMPED == {}
+    assert dumps.load(Cache(cache_dir), root) == {}
     for path in root.glob("base/*/*.yaml"):
         path.unlink()
     assert generate(root, cache_dir) == GOLDEN_TREE
@@ -90,10 +91,25 @@ def test_the_entry_keeps_what_the_run_used_first(tmp_path, fresh_process, monkey
     with dumps.kept(cache, root):
         assert yamlout.dump({"old": 2}) == "old: 2\n"
         assert yamlout.dump({"new": 1}) == "new: 1\n"
-    yamlout._DUMPED.clear()
-    dumps.load(cache, root)
     # used this run first (old: 2, new: 1), then the others while fewer than KEEP
-    assert list(yamlout._DUMPED.values()) == ["old: 2\n", "new: 1\n", "old: 0\n"]
+    assert list(dumps.load(cache, root).values()) == ["old: 2\n", "new: 1\n", "old: 0\n"]
+
+
+def test_a_run_that_dumps_nothing_reads_no_entry(tmp_path, fresh_process, monkeypatch):
+    root = tmp_path / "root"
+    root.mkdir()
+    cache = Cache(tmp_path / "cache")
+    with dumps.kept(cache, root):
+        yamlout.dump({"kept": 1})
+    yamlout._DUMPED.clear()
+    reads = []
+    monkeypatch.setattr(dumps, "load", lambda *args: reads.append(args) or {})
+    with dumps.kept(cache, root):
+        pass
+    assert reads == []
+    with dumps.kept(cache, root):
+        yamlout.dump({"other": 1})
+    assert reads == [(cache, root)]
 
 
 def test_another_repository_has_its_own_entry(tmp_path, fresh_process):

@@ -19,6 +19,7 @@ from generator.limits import Limits
 from generator.yamlio import Located, load_located
 
 KIND = "catalog"
+PLAIN = "catalog-plain"
 
 
 def _key(text: str, limits: Limits) -> str:
@@ -36,11 +37,31 @@ def located(text: str, shown: str, limits: Limits, cache: Cache | None) -> Locat
             return None
         return Located(shown, plain, at_keys, at_values, tuple(text.splitlines()))
 
+    def parse() -> Located:
+        doc = load_located(text, shown, limits)
+        if cache is not None:  # the plain data alone too, for `plain`
+            marshalled.keep(cache, PLAIN, _key(text, limits), (doc.data,))
+        return doc
+
     return marshalled.kept(
         cache,
         KIND,
         _key(text, limits),
-        lambda: load_located(text, shown, limits),
+        parse,
         lambda doc: (doc.data, doc.keys, doc.values),
         unpack,
     )
+
+
+def plain(text: str, shown: str, limits: Limits, cache: Cache | None) -> Any:
+    """located(...).data, without reading the positions when the cache holds this text
+    (a third of the entry to read: what the base revision of `validate --changed` needs)."""
+    if cache is not None:
+        found = marshalled.found(cache, PLAIN, _key(text, limits), _one)
+        if found is not None:
+            return found[0]
+    return located(text, shown, limits, cache).data
+
+
+def _one(found: Any) -> tuple[Any] | None:
+    return found if isinstance(found, tuple) and len(found) == 1 else None

@@ -29,16 +29,18 @@ def _key(root: Path) -> str:
     return keys.Digest(KIND).add(keys.tool()).add(str(root.resolve())).hexdigest()
 
 
-def load(cache: Cache, root: Path) -> None:
+def load(cache: Cache, root: Path) -> dict[str, str]:
+    """The texts kept for `root`; none when the entry cannot be read or has another shape."""
     text = cache.get(KIND, _key(root))
     if text is None:
-        return
+        return {}
     try:
         entries = json.loads(text)
     except ValueError:
-        return
+        return {}
     if isinstance(entries, dict) and all(isinstance(t, str) for t in entries.values()):
-        yamlout.remember(entries)
+        return entries
+    return {}
 
 
 def save(cache: Cache, root: Path) -> None:
@@ -54,14 +56,15 @@ def save(cache: Cache, root: Path) -> None:
 
 @contextmanager
 def kept(cache: Cache | None, root: Path) -> Iterator[None]:
-    """Within: the documents the cache holds for `root` are not dumped again; after (also
-    after a refusal), what was dumped is kept."""
+    """Within: the documents the cache holds for `root` are not dumped again (read at the
+    first dump: a run that renders nothing does not read them); after (also after a
+    refusal), what was dumped is kept."""
     if cache is None:
         yield
         return
-    yamlout.new_run()
-    load(cache, root)
+    yamlout.new_run(lambda: load(cache, root))
     try:
         yield
     finally:
         save(cache, root)
+        yamlout.new_run()

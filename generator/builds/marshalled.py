@@ -31,18 +31,30 @@ def kept(
     is raised every time: only a value is kept."""
     if cache is None:
         return compute()
-    data = cache.get_bytes(kind, key)
-    if data is not None:
-        try:
-            found = unpack(marshal.loads(data))
-        except (ValueError, EOFError, TypeError):
-            found = None
-        if found is not None:
-            return found
+    kept_value = found(cache, kind, key, unpack)
+    if kept_value is not None:
+        return kept_value
     value = compute()
-    try:
-        data = marshal.dumps(pack(value))
-    except ValueError:  # a value marshal cannot write is computed every time
-        return value
-    cache.put_bytes(kind, key, data)
+    keep(cache, kind, key, pack(value))
     return value
+
+
+def keep(cache: Cache, kind: str, key: str, packed: Any) -> None:
+    """Keep `packed` under `key`; a value marshal cannot write is not kept."""
+    try:
+        data = marshal.dumps(packed)
+    except ValueError:
+        return
+    cache.put_bytes(kind, key, data)
+
+
+def found(cache: Cache, kind: str, key: str, unpack: Callable[[object], T | None]) -> T | None:
+    """What `unpack` makes of the entry kept under `key`; None when there is none, it cannot
+    be read or it has another shape."""
+    data = cache.get_bytes(kind, key)
+    if data is None:
+        return None
+    try:
+        return unpack(marshal.loads(data))
+    except (ValueError, EOFError, TypeError):
+        return None

@@ -7,9 +7,7 @@ import difflib
 import json
 from collections.abc import Iterator
 from functools import cache
-from typing import Any
-
-import jsonschema
+from typing import TYPE_CHECKING, Any
 
 from generator.catalog import rules
 from generator.catalog.schema_fields import field_paths, nearest
@@ -18,6 +16,9 @@ from generator.k8s import schema_fast
 from generator.manifest import NodePath
 from generator.paths import schemas_dir
 from generator.yamlio import Located
+
+if TYPE_CHECKING:
+    import jsonschema
 
 _TYPE_NAMES = {
     "string": "a string",
@@ -36,6 +37,8 @@ def _catalog_schema() -> Any:
 
 @cache
 def catalog_validator() -> jsonschema.Draft202012Validator:
+    import jsonschema  # only when the pre-check refuses: it costs a tenth of a second
+
     return jsonschema.Draft202012Validator(_catalog_schema())
 
 

@@ -92,7 +92,7 @@ def plain_at(root: Path, cache: Cache | None, rev: str, path: str, limits: Limit
     if last not in _LAST:
         text = _text(root, blob)
         try:
-            data = None if text is None else catalogs.located(text, path, limits, cache).data
+            data = None if text is None else catalogs.plain(text, path, limits, cache)
         except InputError:
             data = None
         _LAST.clear()

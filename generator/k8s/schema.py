@@ -18,21 +18,21 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections.abc import Mapping
-from dataclasses import dataclass
-from functools import cache
+from collections.abc import Callable, Mapping
+from functools import cache, cached_property, partial
 from importlib.resources.abc import Traversable
-from typing import Any
-
-from jsonschema import Draft202012Validator
-from jsonschema.protocols import Validator
-from referencing import Registry, Resource
+from typing import TYPE_CHECKING, Any
 
 from generator.k8s import schema_bundled as bundled
 from generator.k8s import schema_fast
 from generator.k8s.schema_crd import relaxed
 from generator.k8s.schema_problem import SchemaProblem, problems_of
 from generator.paths import schemas_dir
+
+if TYPE_CHECKING:  # jsonschema is imported where a validator is made: an object fails its
+    # pre-check, or a kind has none yet
+    from jsonschema.protocols import Validator
+    from referencing import Registry
 
 __all__ = [
     "SchemaProblem",
@@ -52,11 +52,34 @@ _Key = tuple[bundled.Minor | None, str, str, bool]
 FAST_AFTER = 64
 
 
-@dataclass(frozen=True)
 class _Compiled:
-    validator: Validator
-    schema: Mapping[str, Any]
-    definitions: Mapping[str, Any] | None  # the `_definitions.json` its `$ref`s point at
+    """A kind's schema, and the `_definitions.json` its `$ref`s point at (none for a CRD).
+    The definitions are read, and the validator made, on first use: a run whose objects
+    all pass their kept pre-checks (generator.builds.prechecks) reads neither."""
+
+    def __init__(
+        self,
+        schema: Mapping[str, Any],
+        definitions: Callable[[], tuple[Registry[Any], Mapping[str, Any]]] | None = None,
+    ) -> None:
+        self.schema = schema
+        self._definitions = definitions
+
+    @cached_property
+    def _read(self) -> tuple[Registry[Any] | None, Mapping[str, Any] | None]:
+        return (None, None) if self._definitions is None else self._definitions()
+
+    def definitions(self) -> Mapping[str, Any] | None:
+        return self._read[1]
+
+    @cached_property
+    def validator(self) -> Validator:
+        from jsonschema import Draft202012Validator
+
+        registry = self._read[0]
+        if registry is None:
+            return Draft202012Validator(self.schema)
+        return Draft202012Validator(self.schema, registry=registry)
 
 
 class UnknownKind(LookupError):
@@ -110,6 +133,13 @@ class SchemaRegistry:
         """The compiled validator for a kind; raises UnknownKind, or InputError for a
         Kubernetes version outside `supported_versions()`."""
         return self._found(api_version, kind, kubernetes_version, strict)[1].validator
+
+    def knows(
+        self, api_version: str, kind: str, kubernetes_version: str, strict: bool = True
+    ) -> None:
+        """Raises UnknownKind when no schema knows the kind (and InputError as `validator`);
+        the schema is not compiled."""
+        self._found(api_version, kind, kubernetes_version, strict)
 
     def _found(
         self, api_version: str, kind: str, kubernetes_version: str, strict: bool
@@ -177,7 +207,7 @@ class SchemaRegistry:
                 return None
             schema = load_json(self._crds / name)
             schema = schema if strict else relaxed(schema)
-            return _Compiled(Draft202012Validator(schema), schema, None)
+            return _Compiled(schema)
         file_name = bundled.schema_file_name(api_version, kind)
         resource = bundled.version_dir(minor, strict) / file_name if file_name else None
         if resource is None or not resource.is_file():
@@ -186,17 +216,20 @@ class SchemaRegistry:
         # Guards against name collisions: `apps.example.com/v1` also maps to `-apps-v1`.
         if not _matches_gvk(schema, api_version, kind):
             return None
-        registry = self._definitions_for(minor, strict)
-        definitions = self._definition_contents[(minor, strict)]
-        return _Compiled(Draft202012Validator(schema, registry=registry), schema, definitions)
+        return _Compiled(schema, partial(self._definitions_for, minor, strict))
 
-    def _definitions_for(self, minor: bundled.Minor, strict: bool) -> Registry[Any]:
-        if (minor, strict) not in self._definitions:
-            contents = load_json(bundled.version_dir(minor, strict) / "_definitions.json")
-            resource = Resource.from_contents(contents)  # its $id: .../api/_definitions.json
-            self._definitions[(minor, strict)] = resource @ Registry()
-            self._definition_contents[(minor, strict)] = contents
-        return self._definitions[(minor, strict)]
+    def _definitions_for(
+        self, minor: bundled.Minor, strict: bool
+    ) -> tuple[Registry[Any], Mapping[str, Any]]:
+        with self._lock:
+            if (minor, strict) not in self._definitions:
+                from referencing import Registry, Resource
+
+                contents = load_json(bundled.version_dir(minor, strict) / "_definitions.json")
+                resource = Resource.from_contents(contents)  # its $id: .../_definitions.json
+                self._definitions[(minor, strict)] = resource @ Registry()
+                self._definition_contents[(minor, strict)] = contents
+            return self._definitions[(minor, strict)], self._definition_contents[(minor, strict)]
 
     def _index(self) -> Mapping[str, Mapping[str, str]]:
         if self._crd_index is None:

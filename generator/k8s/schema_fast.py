@@ -27,6 +27,7 @@ from typing import Any, Protocol
 import fastjsonschema
 
 Check = Callable[[Any], bool]
+Definitions = Callable[[], Mapping[str, Any] | None] | None  # what `$ref`s outside point at
 
 
 class CodeStore(Protocol):
@@ -42,13 +43,14 @@ STORES: list[CodeStore] = []
 _ENTRY = re.compile(r"^def (\w+)\(", re.MULTILINE)  # the first function: the schema's own
 
 
-def _code(schema: Mapping[str, Any], definitions: Mapping[str, Any] | None) -> tuple[str, CodeType]:
+def _code(schema: Mapping[str, Any], definitions: Definitions) -> tuple[str, CodeType]:
     """fastjsonschema's code for `schema` as a Python code object, and its entry's name."""
 
     def fetch(uri: str) -> Mapping[str, Any]:
-        if definitions is None:
+        found = None if definitions is None else definitions()
+        if found is None:
             raise LookupError(f"no schema at {uri}")
-        return definitions
+        return found
 
     source = fastjsonschema.compile_to_code(
         dict(schema),
@@ -89,12 +91,13 @@ def store_key(name: str) -> str:
 
 
 def compile_check(
-    schema: Mapping[str, Any], definitions: Mapping[str, Any] | None, name: str | None = None
+    schema: Mapping[str, Any], definitions: Definitions, name: str | None = None
 ) -> Check | None:
-    """A pre-check for `schema`, whose `$ref`s outside itself all point at `definitions`
-    (the bundled `_definitions.json`); None when fastjsonschema cannot compile it (then
-    jsonschema checks every object, as without a pre-check). With a `name` (what tells the
-    schema apart among gitopsgen's own), a store in STORES keeps its compiled code."""
+    """A pre-check for `schema`, whose `$ref`s outside itself all point at what
+    `definitions` gives (the bundled `_definitions.json`, read only to compile); None when
+    fastjsonschema cannot compile it (then jsonschema checks every object, as without a
+    pre-check). With a `name` (what tells the schema apart among gitopsgen's own), a store
+    in STORES keeps its compiled code."""
     key = None if name is None else store_key(name)
     try:
         kept = _kept(key)

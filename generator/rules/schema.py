@@ -83,7 +83,7 @@ def check_unknown_kind(manifests: Sequence[Manifest], ctx: RuleContext) -> Itera
         if not _typed(manifest):
             continue  # schema-missing-type
         try:
-            registry.validator(manifest.api_version, manifest.kind, ctx.kubernetes_version)
+            registry.knows(manifest.api_version, manifest.kind, ctx.kubernetes_version)
         except UnknownKind:
             yield UNKNOWN_KIND.finding(
                 f"no schema for apiVersion {manifest.api_version!r} kind {manifest.kind!r} in "

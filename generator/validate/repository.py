@@ -113,7 +113,14 @@ def validate(
         )
         in_force += PROMOTION_RULES
     checked_tree = check_tree(
-        repo.root, shown, catalog, changed_since, scope, repo.limits.catalog, builder.cache
+        repo.root,
+        shown,
+        catalog,
+        changed_since,
+        scope,
+        repo.limits.catalog,
+        builder.cache,
+        catalog_key,
     )
     scope, tree = checked_tree.scope, checked_tree.tree
     findings += [f for f in checked_tree.findings if reports(f.path)]

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.builds import trees
 from generator.builds.cache import Cache
 from generator.catalog.model import Catalog
 from generator.constants import APPS_DIR, ARGOCD_DIR, BASE_DIR, NAMESPACE_DIR, OVERLAYS_DIR
@@ -53,8 +54,12 @@ def in_paths(path: str, touched: frozenset[str]) -> bool:
     """Whether `path` is one of `touched` or inside one of its folders."""
     if path in touched:
         return True
-    parts = path.split("/")
-    return any("/".join(parts[:n]) + "/" in touched for n in range(1, len(parts)))
+    end = path.find("/")
+    while end != -1:
+        if path[: end + 1] in touched:
+            return True
+        end = path.find("/", end + 1)
+    return False
 
 
 def check_tree(
@@ -65,16 +70,20 @@ def check_tree(
     scope: Scope | None,
     limits: Limits,
     cache: Cache | None = None,
+    catalog_key: str | None = None,
 ) -> TreeCheck:
     """The tree's findings on `scope` (None: everything), or on what the change since
     `changed_since` touches (the catalog at that revision read once per blob with `cache`);
     with a scope only its own files are rendered, compared and read: the apps' and the
-    `_namespace` of its environments."""
+    `_namespace` of its environments. With `catalog_key` (generator.builds.trees), a tree
+    rendered before for the same catalog is not rendered again."""
     whole_trees: list[Tree] = []  # the whole tree, once something needed it
+    if (kept := trees.kept(catalog_key, cache)) is not None:
+        whole_trees.append(kept)
 
     def whole_tree() -> Tree:
         if not whole_trees:
-            whole_trees.append(render(catalog))
+            whole_trees.append(trees.whole(catalog, catalog_key, cache))
         return whole_trees[0]
 
     if changed_since is not None:
