@@ -237,8 +237,9 @@ def test_the_cache_stays_under_its_size(tmp_path):
         os.utime(path, (1000 + n, 1000 + n))
     assert cache.get("build", "00" * 32) is not None  # a hit makes it the newest
     cache.prune()
-    kept = sorted(p.name[:2] for p in (tmp_path / "v1").rglob("*") if p.is_file())
+    kept = sorted(p.name[:2] for p in (tmp_path / "v1" / "build").rglob("*") if p.is_file())
     assert kept == ["00", "04"]
+    assert (tmp_path / "v1" / "size").read_text() == "800000"
 
 
 def test_concurrent_writers_never_show_half_an_entry(tmp_path):
@@ -328,4 +329,31 @@ def test_a_run_that_wrote_nothing_does_not_prune(tmp_path):
     ]
     reader.put("build", "03" * 32, "y")
     reader.prune()
-    assert [p for p in (tmp_path / "v1").rglob("*") if p.is_file()] == []
+    assert [p for p in (tmp_path / "v1" / "build").rglob("*") if p.is_file()] == []
+    assert (tmp_path / "v1" / "size").read_text() == "0"
+
+
+def test_the_cache_is_walked_only_when_its_known_size_crosses_the_limit(tmp_path):
+    def entries():
+        return sorted(p.name[:2] for p in (tmp_path / "v1" / "build").rglob("*") if p.is_file())
+
+    first = Cache(tmp_path, limit_mb=1)
+    first.put("build", "00" * 32, "x" * 400_000)
+    first.prune()  # no size known yet: walked, and the size kept
+    assert (tmp_path / "v1" / "size").read_text() == "400000"
+    # An entry the known size does not count (another tool wrote it): no walk sees it
+    # while the known size and what a run wrote stay under the limit.
+    (tmp_path / "v1" / "build" / "01").mkdir()
+    (tmp_path / "v1" / "build" / "01" / ("01" * 32)).write_text("x" * 600_000)
+    second = Cache(tmp_path, limit_mb=1)
+    second.put("build", "02" * 32, "x" * 400_000)
+    second.prune()
+    assert entries() == ["00", "01", "02"]
+    assert (tmp_path / "v1" / "size").read_text() == "800000"
+    third = Cache(tmp_path, limit_mb=1)
+    third.put("build", "03" * 32, "x" * 400_000)
+    for n, stamp in (("00", 1000), ("01", 1001), ("02", 1002)):
+        os.utime(tmp_path / "v1" / "build" / n / (n * 32), (stamp, stamp))
+    third.prune()  # 1,200,000 bytes known: walked, the oldest removed
+    assert entries() == ["02", "03"]
+    assert (tmp_path / "v1" / "size").read_text() == "800000"

@@ -75,6 +75,29 @@ def test_changed_paths_against_the_working_tree_and_the_index(tmp_path):
     )
 
 
+def test_changed_paths_ahead_gives_the_same_answer_once(tmp_path, monkeypatch):
+    root = init(tmp_path / "repo")
+    (root / "kept").write_text("kept\n")
+    commit_all(root, "base")
+    (root / "kept").write_text("edited\n")
+    (root / "new").write_text("new\n")
+    with adapter.changed_paths_ahead(root, "HEAD"):
+        direct = []
+        real = adapter._changed_paths
+        monkeypatch.setattr(
+            adapter, "_changed_paths", lambda *args: direct.append(args) or real(*args)
+        )
+        assert adapter.changed_paths(root) == ("kept", "new")  # the thread's answer
+        assert direct == []
+        assert adapter.changed_paths(root) == ("kept", "new")  # asked again: git again
+        assert direct == [(root, "HEAD", False)]
+    with adapter.changed_paths_ahead(root, "no-such-rev"), pytest.raises(UsageError):
+        adapter.changed_paths(root, "no-such-rev")  # the thread's error, at the call
+    with adapter.changed_paths_ahead(root, "HEAD"):
+        pass
+    assert adapter._AHEAD == {}  # what was not taken is dropped
+
+
 def test_changed_paths_before_the_first_commit(tmp_path):
     root = init(tmp_path / "repo")
     (root / "a").write_text("a\n")

@@ -4,8 +4,11 @@ were computed from (see generator.builds.keys), in the user's cache folder.
 Safe under concurrent runs: an entry is written to a temporary file beside it and moved into
 place with os.replace, so a reader sees a whole entry or none. Bounded: `prune` removes the
 least recently used entries (a hit refreshes an entry's time) until the cache fits its
-limit; a run that wrote no entry does not walk the cache (it cannot have grown it). A cache
-that cannot be read or written is a miss, never an error.
+limit. The cache's size is kept beside the entries (`size`: what the last walk measured,
+plus what each run wrote since), so a run walks the cache only when that sum crosses the
+limit; one that wrote nothing does not even read it. Runs at once may each add what they
+wrote to the same old sum, so the sum can fall short by what one of them wrote: the limit
+holds within that. A cache that cannot be read or written is a miss, never an error.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from pathlib import Path
 
 DEFAULT_LIMIT_MB = 500
 _LAYOUT = "v1"  # bump when the entries change shape
+_SIZE = "size"  # beside the kinds' folders: the cache's size as last known
 
 
 def default_folder(environ: Mapping[str, str]) -> Path:
@@ -31,7 +35,11 @@ class Cache:
     def __init__(self, folder: Path, limit_mb: int = DEFAULT_LIMIT_MB) -> None:
         self.folder = folder
         self.limit = limit_mb * 1024 * 1024
-        self.wrote = False  # an entry was written through this object
+        self.written = 0  # bytes written through this object
+
+    @property
+    def wrote(self) -> bool:
+        return self.written > 0
 
     def _path(self, kind: str, key: str) -> Path:
         return self.folder / _LAYOUT / kind / key[:2] / key
@@ -56,7 +64,7 @@ class Cache:
         return data
 
     def put_bytes(self, kind: str, key: str, data: bytes) -> None:
-        self.wrote = True
+        self.written += len(data)
         put_atomically(self._path(kind, key), data)
 
     def prune(self) -> None:
@@ -64,9 +72,20 @@ class Cache:
         written through this object."""
         if not self.wrote:
             return
+        size_file = self.folder / _LAYOUT / _SIZE
+        try:
+            known = int(size_file.read_text(encoding="ascii"))
+        except (OSError, ValueError):
+            known = None
+        if known is not None and known + self.written <= self.limit:
+            put_atomically(size_file, str(known + self.written).encode("ascii"))
+            self.written = 0
+            return
         entries: list[tuple[float, int, str]] = []
         for top, _, names in os.walk(self.folder / _LAYOUT):
             for name in names:
+                if name == _SIZE and top == str(size_file.parent):
+                    continue
                 path = os.path.join(top, name)
                 with contextlib.suppress(OSError):
                     stat = os.stat(path)
@@ -78,6 +97,8 @@ class Cache:
             with contextlib.suppress(OSError):
                 os.unlink(path)
             total -= size
+        put_atomically(size_file, str(total).encode("ascii"))
+        self.written = 0
 
 
 def put_atomically(path: Path, data: bytes) -> None:

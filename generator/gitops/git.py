@@ -7,6 +7,9 @@ Git failures a user can fix raise `UsageError` (exit 2) saying what to do.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -120,9 +123,34 @@ def blob_bytes(root: Path, blob: str) -> bytes:
         return data
 
 
+_AHEAD: dict[tuple[str, str], Future[tuple[str, ...]]] = {}
+
+
+@contextmanager
+def changed_paths_ahead(root: Path, base: str) -> Iterator[None]:
+    """Within: changed_paths(root, base) runs on a thread from now (git works while the
+    caller reads the catalog), and the first call with the same work tree and base takes
+    its answer (or its error); whatever is left is dropped on leaving."""
+    key = (str(root.resolve()), base)
+    pool = ThreadPoolExecutor(max_workers=1)
+    _AHEAD[key] = pool.submit(_changed_paths, root, base, False)
+    pool.shutdown(wait=False)
+    try:
+        yield
+    finally:
+        _AHEAD.pop(key, None)
+
+
 def changed_paths(root: Path, base: str = "HEAD", *, staged: bool = False) -> tuple[str, ...]:
     """Paths that differ between `base` and the index (`staged`) or the working tree (which
     includes untracked files), sorted; renames list both names."""
+    ahead = None if staged else _AHEAD.pop((str(root.resolve()), base), None)
+    if ahead is not None:
+        return ahead.result()
+    return _changed_paths(root, base, staged)
+
+
+def _changed_paths(root: Path, base: str, staged: bool) -> tuple[str, ...]:
     with _open(root) as repo:
         found: set[str] = set()
         if base == "HEAD" and not repo.head.is_valid():  # no commit yet: everything is new

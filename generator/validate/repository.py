@@ -86,6 +86,22 @@ def validate(
     checked again). `charts` finds the charts of chart apps and add-ons, rendered with Helm
     (generator.validate.charts) [default: the repository's charts/, the Helm cache of the
     environment, pulls as GITOPSGEN_OFFLINE allows]."""
+    top = None if changed_since is None else git.find_root(repo.root)
+    if changed_since is None or top is None:
+        return _validate(repo, scope, rules, changed_since, builder, shard, charts)
+    with git.changed_paths_ahead(top, changed_since):  # git runs while the catalog is read
+        return _validate(repo, scope, rules, changed_since, builder, shard, charts)
+
+
+def _validate(
+    repo: Repository,
+    scope: Scope | None,
+    rules: tuple[ManifestRule, ...],
+    changed_since: str | None,
+    builder: Builder | None,
+    shard: Shard | None,
+    charts: Charts | None,
+) -> Validation:
     shard = None if shard is None or shard.count == 1 else shard
     reports = shard.reports if shard is not None else lambda _: True
     builder = builder or Builder()
