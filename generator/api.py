@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.builds import trees
 from generator.builds.cache import Cache
@@ -12,14 +13,15 @@ from generator.catalog.load import catalog_from_text, load_catalog, read_text
 from generator.catalog.model import Catalog
 from generator.constants import CATALOG_FILE, LOCK_FILE
 from generator.errors import FindingsError
-from generator.gitops.diff import RenderedDiff, rendered_diff
-from generator.gitops.promote import Promotion, Request
-from generator.gitops.promote import promote as promote_versions
 from generator.limits import DEFAULTS, InputLimits
 from generator.render.tree import Tree
 from generator.validate.cached import KeptCatalog
 from generator.validate.clean import CleanMemo
 from generator.writer import Plan, apply, exclusive, interrupted, pending, plan
+
+if TYPE_CHECKING:  # imported by the jobs that use them: validate and generate start faster
+    from generator.gitops.diff import RenderedDiff
+    from generator.gitops.promote import Promotion, Request
 
 
 def _resolved(path: Path) -> Path:
@@ -119,6 +121,8 @@ def promote(repo: Repository, request: Request, branch: str | None = None) -> Pr
     """Move versions between environments (apps) or clusters (add-ons) in the catalog, in
     place, and regenerate the tree;
     with `branch`, commit both on that new branch. Nothing is written when refused."""
+    from generator.gitops.promote import promote as promote_versions
+
     return promote_versions(
         repo.root, repo.catalog_path, repo.catalog_shown, request, branch, repo.limits.catalog
     )
@@ -127,6 +131,8 @@ def promote(repo: Repository, request: Request, branch: str | None = None) -> Pr
 def diff(repo: Repository, base: str) -> RenderedDiff:
     """What the change from git revision `base` to the working tree does to the objects
     Kustomize renders for each affected overlay, built on both sides; changes nothing."""
+    from generator.gitops.diff import rendered_diff
+
     return rendered_diff(repo.root, load(repo), repo.catalog_path, base, repo.limits.catalog)
 
 

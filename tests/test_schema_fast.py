@@ -257,3 +257,35 @@ def test_a_damaged_precheck_is_compiled_again():
             assert [check({"kind": "x"}), check({})] == [True, False]
     finally:
         schema_fast.STORES.pop()
+
+
+def test_a_kind_checked_in_an_earlier_run_is_compiled_at_its_first_object(monkeypatch):
+    from generator.k8s import schema_fast
+
+    compiled = []
+    real = schema_fast.fastjsonschema.compile_to_code
+
+    def counted(*args, **kwargs):
+        compiled.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(schema_fast.fastjsonschema, "compile_to_code", counted)
+    good = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "shop"}}
+    bad = {**good, "spec": {"finalizers": "kubernetes"}}
+    store = DictStore()
+    schema_fast.STORES.append(store)
+    try:
+        runs = []
+        for _ in range(3):  # each run a fresh registry, as each process has
+            registry = SchemaRegistry()
+            before = len(compiled)
+            found = (
+                registry.problems(good, "1.31"),
+                [p.message for p in registry.problems(bad, "1.31")],
+            )
+            runs.append((len(compiled) - before, found))
+    finally:
+        schema_fast.STORES.pop()
+    refused = ["spec.finalizers: 'kubernetes' is not of type 'array'"]
+    # the first run notes the kind, the second compiles and keeps it, the third takes it
+    assert runs == [(0, ([], refused)), (1, ([], refused)), (0, ([], refused))]

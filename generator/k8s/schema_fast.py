@@ -84,6 +84,18 @@ def is_kept(name: str) -> bool:
     return _kept(store_key(name)) is not None
 
 
+def seen_before(name: str) -> bool:
+    """Whether an earlier run with this process's store checked objects of the schema
+    `name`; this run is noted for the next one."""
+    if not STORES:
+        return False
+    marker = f"seen\0{name}"
+    if STORES[-1].get(marker) is not None:
+        return True
+    STORES[-1].put(marker, b"")
+    return False
+
+
 def store_key(name: str) -> str:
     """What a kept pre-check is also keyed by: this interpreter and fastjsonschema (a code
     object is only read by the Python that wrote it)."""
