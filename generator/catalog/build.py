@@ -57,6 +57,8 @@ def merge(base: Any, override: Any) -> Any:
 def merge_probes(defaults: Mapping[str, Any], own: Mapping[str, Any]) -> dict[str, Any]:
     """An app's probes over the default ones. A probe is one of path, grpc, tcp or command: an
     app's probe that names one replaces the default's (its timing fields still merge)."""
+    if not own:  # most environments' entries: the defaults as they are
+        return {kind: dict(defaults[kind]) for kind in sorted(defaults)}
     merged: dict[str, Any] = {}
     for kind in sorted({*defaults, *own}):
         base = dict(defaults.get(kind, {}))

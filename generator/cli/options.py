@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from generator.api import Repository
+from generator.builds import keys
 from generator.builds.cache import DEFAULT_LIMIT_MB, Cache, default_folder
 from generator.limits import from_environ
 from generator.report import FORMATS
@@ -68,7 +69,9 @@ QUIET_OPTION = click.option(
 def cache_of(cache_dir: Path | None, no_cache: bool, size_mb: int) -> Cache | None:
     if no_cache:
         return None
-    return Cache(cache_dir or default_folder(os.environ), size_mb)
+    cache = Cache(cache_dir or default_folder(os.environ), size_mb)
+    keys.MEMOS[:] = [cache]  # the tool's digest is read from there too
+    return cache
 
 
 def _shard(_: click.Context, __: click.Parameter, value: str | None) -> Shard | None:

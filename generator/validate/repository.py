@@ -260,9 +260,11 @@ def _argocd_files(
     if tree.stray is None:
         return None
     files = [f"{APPS_DIR}/{e}/{a or NAMESPACE_DIR}.yaml" for e, a in pairs]
-    for folder in (root / PROJECTS_DIR, root / ADDONS_DIR):
-        if folder.is_dir():
-            files += [p.relative_to(root).as_posix() for p in folder.rglob("*.yaml")]
+    for folder in (PROJECTS_DIR, ADDONS_DIR):
+        for top, dirs, names in os.walk(root / folder):
+            dirs.sort()
+            at = Path(top).relative_to(root).as_posix()
+            files += [f"{at}/{n}" for n in sorted(names) if n.endswith(".yaml")]
     return [*files, *tree.stray]
 
 

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,16 +51,17 @@ def scoped_paths(pairs: frozenset[tuple[str, str | None]]) -> frozenset[str]:
     return frozenset(touched)
 
 
-def in_paths(path: str, touched: frozenset[str]) -> bool:
-    """Whether `path` is one of `touched` or inside one of its folders."""
-    if path in touched:
-        return True
-    end = path.find("/")
-    while end != -1:
-        if path[: end + 1] in touched:
-            return True
-        end = path.find("/", end + 1)
-    return False
+def within_paths(tree: Tree, touched: frozenset[str]) -> Tree:
+    """The files of `tree` that are one of `touched` or inside one of its folders, in the
+    tree's order; each folder's files found by bisection, not by testing every file."""
+    paths = sorted(tree)
+    chosen = {p for p in touched if not p.endswith("/") and p in tree}
+    for folder in (p for p in touched if p.endswith("/")):
+        at = bisect_left(paths, folder)
+        while at < len(paths) and paths[at].startswith(folder):
+            chosen.add(paths[at])
+            at += 1
+    return {p: b for p, b in tree.items() if p in chosen}
 
 
 def check_tree(
@@ -101,7 +103,7 @@ def check_tree(
         apps = {a for _, a in scope.pairs if a}
         tree = render(catalog, apps, {e for e, a in scope.pairs if a is None})
     touched = scoped_paths(scope.pairs)
-    tree = {p: b for p, b in tree.items() if in_paths(p, touched)}
+    tree = within_paths(tree, touched)
     todo, conflicts = plan(root, tree, within=sorted(touched))
     # A hand-written Argo CD object is reported whatever the change touches.
     stray = scan(root, {}, within=[ARGOCD_DIR + "/"]).others
