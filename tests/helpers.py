@@ -122,3 +122,14 @@ def assert_refused(root: Path, text: str, code: int, message: str, summary: str)
     shown = ("", message + "\n") if code == 2 else (f"{message}\n{summary}\n", "")
     assert (validated.exit_code, validated.stdout, validated.stderr) == (code, *shown)
     assert snapshot(root) == {**before, "catalog.yaml": text.encode()}
+
+
+def generated_with_cache(root: Path, cache_dir: Path, case: str) -> dict[str, bytes]:
+    """`generate --cache-dir` on a case's repository; the tree written (without the catalog,
+    the case's hand-owned files and the lock folder)."""
+    done = invoke("generate", "--root", str(root), "--cache-dir", str(cache_dir))
+    assert done.exit_code == 0, done.output
+    got = files_only(snapshot(root))
+    for path in ["catalog.yaml", *hand_owned_files(case), *files_only(STATE)]:
+        del got[path]
+    return got

@@ -12,7 +12,7 @@ import pytest
 from generator import yamlout
 from generator.builds import dumps, trees
 from generator.builds.cache import Cache
-from tests.helpers import GOLDEN, STATE, case_repo, files_only, hand_owned_files, invoke, snapshot
+from tests.helpers import GOLDEN, case_repo, files_only, generated_with_cache, snapshot
 
 CASE = "everything"
 
@@ -33,12 +33,7 @@ def generate(root: Path, cache_dir: Path) -> dict[str, bytes]:
     files and the lock folder). The rendered trees kept (generator.builds.trees) are removed
     first, so the run renders, and dumps what the memo does not hold."""
     shutil.rmtree(cache_dir / "v1" / trees.KIND, ignore_errors=True)
-    done = invoke("generate", "--root", str(root), "--cache-dir", str(cache_dir))
-    assert done.exit_code == 0, done.output
-    got = files_only(snapshot(root))
-    for path in ["catalog.yaml", *hand_owned_files(CASE), *files_only(STATE)]:
-        del got[path]
-    return got
+    return generated_with_cache(root, cache_dir, CASE)
 
 
 def entry_files(cache_dir: Path) -> list[Path]:

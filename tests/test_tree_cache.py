@@ -11,7 +11,7 @@ import pytest
 from generator.builds import trees
 from generator.validate import tree_check
 from tests.gitrepo import commit_all, init
-from tests.helpers import GOLDEN, STATE, case_repo, files_only, hand_owned_files, invoke, snapshot
+from tests.helpers import GOLDEN, case_repo, files_only, generated_with_cache, invoke, snapshot
 
 CASE = "everything"
 GOLDEN_TREE = files_only(snapshot(GOLDEN / CASE / "tree"))
@@ -22,12 +22,7 @@ def never(*args, **kwargs):
 
 
 def generated(root, cache_dir) -> dict[str, bytes]:
-    done = invoke("generate", "--root", str(root), "--cache-dir", str(cache_dir))
-    assert done.exit_code == 0, done.output
-    got = files_only(snapshot(root))
-    for path in ["catalog.yaml", *hand_owned_files(CASE), *files_only(STATE)]:
-        del got[path]
-    return got
+    return generated_with_cache(root, cache_dir, CASE)
 
 
 def entries(cache_dir):
