@@ -70,6 +70,14 @@ _MEMO = "tool"
 _HEX = frozenset("0123456789abcdef")
 
 
+def _versions(kind: str) -> Digest:
+    """A digest of gitopsgen's, Kustomize's and the libraries' versions."""
+    digest = Digest(kind).add(__version__).add(_kustomize())
+    for name in _LIBRARIES:
+        digest.add(name).add(_library(name))
+    return digest
+
+
 @cache
 def tool() -> str:
     """The tool's digest. With a cache in MEMOS, it is kept under the path, size, times and
@@ -81,9 +89,7 @@ def tool() -> str:
     files = [(root, path) for root in roots for path in _files(root)]
     seen = None
     if MEMOS:
-        seen = Digest(_MEMO).add(__version__).add(_kustomize())
-        for name in _LIBRARIES:
-            seen.add(name).add(_library(name))
+        seen = _versions(_MEMO)
         for _, path in files:
             stat = path.stat()
             seen.add(str(path)).add(f"{stat.st_size} {stat.st_mtime_ns} {stat.st_ctime_ns}")
@@ -91,9 +97,7 @@ def tool() -> str:
         kept = MEMOS[-1].get(_MEMO, seen.hexdigest())
         if kept is not None and len(kept) == 64 and set(kept) <= _HEX:
             return str(kept)
-    digest = Digest("tool").add(__version__).add(_kustomize())
-    for name in _LIBRARIES:
-        digest.add(name).add(_library(name))
+    digest = _versions("tool")
     for root, path in files:
         digest.add(path.relative_to(root).as_posix()).add(path.read_bytes())
     found = digest.hexdigest()
