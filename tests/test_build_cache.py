@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from generator import kustomize
 from generator.api import Repository, generate
-from generator.builds import keys
+from generator.builds import batch, keys, settled
 from generator.builds.batch import Builder
 from generator.builds.cache import Cache, default_folder
 from generator.builds.inputs import inputs
@@ -21,7 +21,7 @@ from generator.builds.keys import build_key
 from generator.cli.main import main
 from generator.cli.progress import ProgressLine, progress_line
 from generator.rules import MANIFEST_RULES
-from generator.validate import repository, stages
+from generator.validate import argocd_files, repository, stages, tree_check
 from generator.validate.repository import validate
 from tests.helpers import case_repo
 
@@ -61,6 +61,16 @@ def counting(monkeypatch):
     return calls
 
 
+@pytest.fixture(params=["just written", "settled"])
+def files(request, monkeypatch):
+    """A test twice: with the files just written, as right after a generate (no stat is
+    trusted), and with every file settled, so what was read is kept under the stats
+    (generator.builds.settled) and a warm run reads only what changed."""
+    if request.param == "settled":
+        monkeypatch.setattr(settled, "SETTLED_NS", -3600 * 10**9)
+    return request.param
+
+
 def run(root, *args):
     result = CliRunner().invoke(main, ["validate", "--root", str(root), "--format", "json", *args])
     return result.exit_code, result.stdout, result.stderr
@@ -72,7 +82,7 @@ def example(tmp_path):
     return root
 
 
-def test_a_warm_validate_builds_and_checks_nothing(tmp_path, monkeypatch):
+def test_a_warm_validate_builds_and_checks_nothing(tmp_path, monkeypatch, files):
     root = example(tmp_path)
     cache = tmp_path / "cache"
     cold = run(root, "--no-cache")
@@ -88,7 +98,25 @@ def test_a_warm_validate_builds_and_checks_nothing(tmp_path, monkeypatch):
     assert json.loads(cold[1])["summary"] == {"errors": 0, "warnings": 1, "files": 90}
 
 
-def test_a_change_rebuilds_the_folders_that_read_it(tmp_path, monkeypatch):
+def test_a_warm_validate_of_settled_files_reads_no_input_again(tmp_path, monkeypatch):
+    monkeypatch.setattr(settled, "SETTLED_NS", -3600 * 10**9)
+    root = example(tmp_path)
+    cache = tmp_path / "cache"
+    cold = run(root, "--cache-dir", str(cache))
+    assert cold == run(root, "--no-cache")
+    assert json.loads(cold[1])["summary"] == {"errors": 0, "warnings": 1, "files": 90}
+
+    def not_again(*args):
+        raise AssertionError(f"read again: {args}")
+
+    # What each folder's build reads, the Argo CD objects, the tree on disk: none is read.
+    monkeypatch.setattr(batch, "inputs", not_again)
+    monkeypatch.setattr(argocd_files, "argocd_manifests", not_again)
+    monkeypatch.setattr(tree_check, "plan", not_again)
+    assert run(root, "--cache-dir", str(cache)) == cold
+
+
+def test_a_change_rebuilds_the_folders_that_read_it(tmp_path, monkeypatch, files):
     root = example(tmp_path)
     cache = tmp_path / "cache"
     run(root, "--cache-dir", str(cache))
@@ -104,7 +132,7 @@ def test_a_change_rebuilds_the_folders_that_read_it(tmp_path, monkeypatch):
     assert warm[0] == 1  # the hand edit is drift
 
 
-def test_a_hand_written_application_checks_the_argo_cd_objects_again(tmp_path, monkeypatch):
+def test_a_hand_written_application_checks_the_argo_cd_objects_again(tmp_path, monkeypatch, files):
     root = example(tmp_path)
     cache = tmp_path / "cache"
     run(root, "--cache-dir", str(cache))
@@ -168,7 +196,7 @@ def test_rules_from_elsewhere_are_never_cached(tmp_path, monkeypatch):
     assert calls["built"] == [] and calls["checked"] == 3
 
 
-def test_a_failed_build_is_not_cached(tmp_path, monkeypatch):
+def test_a_failed_build_is_not_cached(tmp_path, monkeypatch, files):
     root = example(tmp_path)
     overlay = root / "overlays" / "dev" / "web" / "kustomization.yaml"
     overlay.write_text(overlay.read_text().replace("- path: ", "- path: missing-", 1))
@@ -181,7 +209,7 @@ def test_a_failed_build_is_not_cached(tmp_path, monkeypatch):
     assert "argocd-path-builds" in cold[1]
 
 
-def test_a_build_whose_files_changed_while_it_ran_is_not_cached(tmp_path, monkeypatch):
+def test_a_build_whose_files_changed_while_it_ran_is_not_cached(tmp_path, monkeypatch, files):
     root = example(tmp_path)
     web, ledger = root / "overlays" / "dev" / "web", root / "overlays" / "dev" / "ledger"
     patch = web / "ingress-patch.yaml"

@@ -23,6 +23,7 @@ from generator import kustomize
 from generator.builds import keys
 from generator.builds.cache import Cache
 from generator.builds.inputs import Claims, Id, Inputs, Reader, claims, inputs
+from generator.builds.settled import Settled
 from generator.builds.split import split
 from generator.kustomize import Build
 
@@ -50,18 +51,27 @@ class Builder:
     def build(self, root: Path, folders: Sequence[Path]) -> Builds:
         """Build `folders` (under the repository `root`, which cache keys are relative to)."""
         root = root.resolve()
-        walk = self.cache is not None or self.batch > 1
         reader = Reader()
         digests: dict[Path, str] = {}
-        found = [inputs(f, reader) if walk else None for f in folders]
-        cached = [self._key(root, f, digests, i) for f, i in zip(folders, found, strict=True)]
+        found: dict[int, Inputs] = {}
+        # A folder none of whose inputs changed since a run of the same folders keeps its key.
+        memo = None
+        if self.cache is not None:
+            memo = Settled(self.cache, [BUILD, str(root), *map(str, folders)])
+
+        def inputs_of(n: int) -> Inputs:
+            if n not in found:
+                found[n] = inputs(folders[n], reader)
+            return found[n]
+
+        cached = [self._key(root, n, f, digests, inputs_of, memo) for n, f in enumerate(folders)]
         results: dict[int, Build] = {}
         for n, (folder, key) in enumerate(zip(folders, cached, strict=True)):
             hit = self.cache.get(BUILD, key) if self.cache and key else None
             if hit is not None:
                 results[n] = Build(folder, hit, "")
         todo = [n for n in range(len(folders)) if n not in results]
-        claimed = {n: _claims(found[n]) if self.batch > 1 else None for n in todo}
+        claimed = {n: claims(inputs_of(n)) if self.batch > 1 else None for n in todo}
         tasks = _plan(todo, folders, claimed, self.batch)
         done = len(results)
         self._report(done, len(folders))
@@ -76,33 +86,58 @@ class Builder:
                 for n, build in zip(task, future.result(), strict=True):
                     results[n] = build
                     key = cached[n]
-                    # Stored only if no file changed while it built (its key is the same).
-                    if self.cache and key and build.ok and key == self._key(root, folders[n], {}):
+                    if self.cache is None or memo is None or key is None or not build.ok:
+                        continue
+                    if self._same(root, folders[n], key, inputs_of(n), memo):
                         self.cache.put(BUILD, key, build.output)
                 done += len(task)
                 self._report(done, len(folders))
+        if memo is not None:
+            memo.save()
         return Builds(tuple(results[n] for n in range(len(folders))), tuple(cached))
 
     def _key(
-        self, root: Path, folder: Path, digests: dict[Path, str], found: Inputs | None = None
+        self,
+        root: Path,
+        n: int,
+        folder: Path,
+        digests: dict[Path, str],
+        inputs_of: Callable[[int], Inputs],
+        memo: Settled | None,
     ) -> str | None:
-        if self.cache is None:
+        if self.cache is None or memo is None:
             return None
-        found = inputs(folder) if found is None else found
+        kept = memo.get(str(folder))
+        if isinstance(kept, str):
+            return kept
+        found = inputs_of(n)
         if found.remote:
             return None
         try:
-            return keys.build_key(root, folder.resolve(), found.files, digests)
+            key = keys.build_key(root, folder.resolve(), found.files, digests)
         except OSError:  # a file went away while reading: build it, do not cache it
             return None
+        memo.put(str(folder), _read(found), key)
+        return key
+
+    def _same(self, root: Path, folder: Path, key: str, found: Inputs, memo: Settled) -> bool:
+        """Whether no input of `folder` changed while it built: its inputs were settled when
+        the run started and their stats are still the same, or else its key read again is."""
+        if memo.unchanged(_read(found)):
+            return True
+        try:
+            return key == keys.build_key(root, folder.resolve(), inputs(folder).files, {})
+        except OSError:
+            return False
 
     def _report(self, done: int, total: int) -> None:
         if self.progress is not None and total:
             self.progress(done, total)
 
 
-def _claims(found: Inputs | None) -> Claims | None:
-    return claims(found) if found is not None else None
+def _read(found: Inputs) -> list[str]:
+    """Every path the folder's inputs depend on: the files, and the folders and paths watched."""
+    return [*map(str, found.files), *map(str, found.watched)]
 
 
 @dataclass

@@ -41,8 +41,8 @@ class Cache:
     def wrote(self) -> bool:
         return self.written > 0
 
-    def _path(self, kind: str, key: str) -> Path:
-        return self.folder / _LAYOUT / kind / key[:2] / key
+    def _path(self, kind: str, key: str) -> str:
+        return os.path.join(self.folder, _LAYOUT, kind, key[:2], key)  # strings: thousands a run
 
     def get(self, kind: str, key: str) -> str | None:
         data = self.get_bytes(kind, key)
@@ -57,7 +57,8 @@ class Cache:
     def get_bytes(self, kind: str, key: str) -> bytes | None:
         path = self._path(kind, key)
         try:
-            data = path.read_bytes()
+            with open(path, "rb") as handle:
+                data = handle.read()
             os.utime(path)
         except OSError:
             return None
@@ -65,7 +66,7 @@ class Cache:
 
     def put_bytes(self, kind: str, key: str, data: bytes) -> None:
         self.written += len(data)
-        put_atomically(self._path(kind, key), data)
+        put_atomically(Path(self._path(kind, key)), data)
 
     def prune(self) -> None:
         """Remove the least recently used entries beyond the limit, once an entry was

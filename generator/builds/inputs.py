@@ -65,6 +65,10 @@ class Inputs:
     generated: frozenset[Id]  # ConfigMaps and Secrets of generators (Kustomize hashes the name)
     local: bool  # gitopsgen wrote it and it uses fields of local effect only
     remote: bool  # it lists a remote resource, whose bytes are not on disk
+    # The folders whose entries the walk listed and every path a kustomization lists, as
+    # written (a link followed, or a path missing): with `files`, what the walk's result
+    # depends on (generator.builds.settled keeps the key under their stats).
+    watched: tuple[Path, ...] = ()
 
     @property
     def batchable(self) -> bool:
@@ -85,12 +89,18 @@ class Reader:
     however many folders list it (a base, for each environment's overlay)."""
 
     def __init__(self) -> None:
-        self._trees: dict[Path, tuple[Path, ...]] = {}
+        self._trees: dict[Path, tuple[tuple[Path, ...], tuple[Path, ...]]] = {}
         self._kustomizations: dict[Path, dict[str, Any] | None] = {}
 
-    def tree(self, folder: Path) -> tuple[Path, ...]:
+    def tree(self, folder: Path) -> tuple[tuple[Path, ...], tuple[Path, ...]]:
+        """The files under `folder`, and the folders (itself and those below)."""
         if folder not in self._trees:
-            self._trees[folder] = tuple(_tree(folder))
+            files: list[Path] = []
+            folders: list[Path] = []
+            for top, names in _tree(folder):
+                folders.append(top)
+                files += (top / n for n in names)
+            self._trees[folder] = (tuple(files), tuple(folders))
         return self._trees[folder]
 
     def kustomization(self, folder: Path) -> dict[str, Any] | None:
@@ -105,6 +115,7 @@ class Reader:
 class _Walk:
     reader: Reader
     files: set[Path] = field(default_factory=set)
+    watched: set[Path] = field(default_factory=set)
     seen: set[Path] = field(default_factory=set)
     resources: set[Path] = field(default_factory=set)
     generated: set[Id] = field(default_factory=set)
@@ -114,6 +125,7 @@ class _Walk:
 
 def inputs(folder: Path, reader: Reader | None = None) -> Inputs:
     walk = _Walk(reader or Reader())
+    walk.watched.add(folder)
     _enter(walk, folder.resolve())
     return Inputs(
         tuple(sorted(walk.files)),
@@ -121,6 +133,7 @@ def inputs(folder: Path, reader: Reader | None = None) -> Inputs:
         frozenset(walk.generated),
         walk.local and _generated(folder),
         walk.remote,
+        tuple(sorted(walk.watched - walk.files)),
     )
 
 
@@ -156,18 +169,21 @@ def _generated(folder: Path) -> bool:
         return False
 
 
-def _tree(folder: Path) -> Iterator[Path]:
-    """Every file under `folder`, hidden folders (.git) aside."""
+def _tree(folder: Path) -> Iterator[tuple[Path, list[str]]]:
+    """Each folder under `folder` (itself first) and its file names, hidden folders (.git)
+    aside."""
     for top, dirs, names in os.walk(folder):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
-        yield from (Path(top, n) for n in names)
+        yield Path(top), names
 
 
 def _enter(walk: _Walk, folder: Path) -> None:
     if folder in walk.seen:
         return
     walk.seen.add(folder)
-    walk.files.update(walk.reader.tree(folder))
+    files, folders = walk.reader.tree(folder)
+    walk.files.update(files)
+    walk.watched.update(folders)
     kustomization = walk.reader.kustomization(folder)
     if kustomization is None:  # Kustomize says what is wrong
         walk.local = False
@@ -197,6 +213,7 @@ def _path(walk: _Walk, folder: Path, value: Any) -> Path | None:
     if any(mark in value for mark in _REMOTE):
         walk.remote = True
         return None
+    walk.watched.add(folder / value)
     try:
         return (folder / value).resolve()
     except (OSError, ValueError):

@@ -5,8 +5,7 @@ what the catalog renders, of each environment's built objects, and of the Argo C
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
-from pathlib import Path
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from generator.builds import catalogs, keys
@@ -15,7 +14,6 @@ from generator.catalog.load import Entries, RenderedCheck, checked_entries
 from generator.catalog.model import Catalog
 from generator.finding import Finding, Position, Resource, Severity, has_errors
 from generator.limits import Limits
-from generator.manifest import Manifest, get
 from generator.rule import ManifestRule
 from generator.yamlio import Located
 
@@ -62,36 +60,26 @@ def environment_key(
 
 def argocd_key(
     catalog: str | None,
-    root: Path,
-    manifests: Sequence[Manifest],
+    files: str | None,
     paths: Sequence[tuple[str, str | None]],
     rules: Sequence[ManifestRule],
     only: set[str] | None,
     shard: str = "",
 ) -> str | None:
-    """The key of the Argo CD findings: the catalog key, the bytes of every file that holds
-    an Argo CD object, what each source path built (its build key; "" where it does not
-    exist; None for a failed build), what a directory source's folder lists, the rules,
-    the paths in scope and the shard (`K/N`, "" for none)."""
+    """The key of the Argo CD findings: the catalog key, the digest of the files that hold
+    Argo CD objects and of what each directory source's folder lists
+    (generator.validate.argocd_files), what each source path built (its build key; ""
+    where it does not exist; None for a failed build), the rules, the paths in scope and
+    the shard (`K/N`, "" for none)."""
     rule_set = keys.rules_key(rules)
-    if catalog is None or rule_set is None or any(key is None for _, key in paths):
+    if catalog is None or files is None or rule_set is None:
         return None
-    digest = keys.Digest("argocd").add(catalog).add(rule_set).add(shard)
+    if any(key is None for _, key in paths):
+        return None
+    digest = keys.Digest("argocd").add(catalog).add(rule_set).add(shard).add(files)
     digest.add("\0".join(sorted(only)) if only is not None else "\0all")
     for path, key in paths:
         digest.add(path).add(key or "")
-    try:
-        for shown in sorted({m.path for m in manifests}):
-            digest.add(shown).add((root / shown).read_bytes())
-        for m in manifests:
-            source = get(m.obj, "spec", "source")
-            if m.kind == "Application" and isinstance(source, Mapping) and "directory" in source:
-                folder = root / str(source.get("path", ""))
-                listed = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.yaml"))
-                digest.add(str(source.get("path"))).add(str(folder.is_dir()))
-                digest.add("\0".join(listed))
-    except OSError:  # a file went away: check them
-        return None
     return digest.hexdigest()
 
 
@@ -109,11 +97,11 @@ def checked(
         try:
             data = json.loads(text)
             by_id = {r.rule.id: r for r in rules}
-            return [_finding(f) for f in data["findings"]], [by_id[i] for i in data["rules"]]
+            return [finding_of(f) for f in data["findings"]], [by_id[i] for i in data["rules"]]
         except (ValueError, KeyError, TypeError):
             pass  # an entry of another shape: compute it again
     found, in_force = compute()
-    entry = {"findings": [_data(f) for f in found], "rules": [r.rule.id for r in in_force]}
+    entry = {"findings": [finding_data(f) for f in found], "rules": [r.rule.id for r in in_force]}
     cache.put(FINDINGS, key, json.dumps(entry))
     return found, in_force
 
@@ -124,7 +112,7 @@ def findings(
     return checked(cache, key, (), lambda: (compute(), []))[0]
 
 
-def _data(f: Finding) -> dict[str, Any]:
+def finding_data(f: Finding) -> dict[str, Any]:
     resource = f.resource
     return {
         "rule": f.rule,
@@ -138,7 +126,7 @@ def _data(f: Finding) -> dict[str, Any]:
     }
 
 
-def _finding(data: dict[str, Any]) -> Finding:
+def finding_of(data: dict[str, Any]) -> Finding:
     resource = data["resource"]
     return Finding(
         rule=data["rule"],
@@ -174,15 +162,18 @@ class KeptCatalog:
             try:
                 kept = json.loads(text)
                 return (
-                    [_finding(f) for f in kept["schema"]],
-                    [_finding(f) for f in kept["checks"]],
+                    [finding_of(f) for f in kept["schema"]],
+                    [finding_of(f) for f in kept["checks"]],
                     doc,
                 )
             except (ValueError, KeyError, TypeError):
                 pass  # an entry of another shape: check again
         schema, checks, usable = checked_entries(doc)
         if usable is doc and not has_errors(schema + checks):
-            kept = {"schema": [_data(f) for f in schema], "checks": [_data(f) for f in checks]}
+            kept = {
+                "schema": [finding_data(f) for f in schema],
+                "checks": [finding_data(f) for f in checks],
+            }
             self.cache.put(ENTRIES, key, json.dumps(kept))
         return schema, checks, usable
 

@@ -35,10 +35,7 @@ from generator.rules.chart import CHART_RULES
 from generator.rules.promotion import PROMOTION_RULES, promotion_findings
 from generator.rules.tree import TREE_RULES
 from generator.validate import cached
-from generator.validate.argocd import (
-    argocd_manifests,
-    source_paths,
-)
+from generator.validate.argocd_files import argo_files
 from generator.validate.built import BuiltFolder
 from generator.validate.charts import check_addons, render_targets, wanted_targets
 from generator.validate.clean import CleanMemo
@@ -146,11 +143,12 @@ def _validate(
         pairs = folders_of(catalog, Scope(shard_pairs(folders_of(catalog, scope), shard)))
     else:
         pairs = folders_of(catalog, scope)
-    argo = argocd_manifests(repo.root, limits, _argocd_files(repo.root, pairs, checked_tree))
+    argo_only = _argocd_files(repo.root, pairs, checked_tree)
+    argo = argo_files(repo.root, limits, argo_only, builder.cache)
     wanted = [folder_path(e, a) for e, a in pairs]
     if scope is None:
-        applications = [m for m in argo if m.kind == "Application" and reports(m.path)]
-        wanted += [p for p in source_paths(applications) if p not in wanted]
+        applications = sorted({p for file, p in argo.sources if reports(file)})
+        wanted += [p for p in applications if p not in wanted]
     existing = [p for p in wanted if (repo.root / p).is_dir()]
     done = builder.build(repo.root, [repo.root / p for p in existing])
     builds = dict(zip(existing, done.builds, strict=True))
@@ -215,11 +213,10 @@ def _validate(
     only = None
     if scope is not None:
         only = set(wanted) | {f"{APPS_DIR}/{e}/{a or NAMESPACE_DIR}.yaml" for e, a in pairs}
-        only |= {m.path for m in argo if m.path.startswith(ADDONS_DIR + "/")}
+        only |= {p for p in argo.paths if p.startswith(ADDONS_DIR + "/")}
     argo_key = cached.argocd_key(
         catalog_key,
-        repo.root,
-        argo,
+        argo.digest,
         [(p, build_keys[p] if builds[p].ok else None) if p in builds else (p, "") for p in wanted]
         + [(f.folder, rendered.keys[f.folder]) for f in rendered.folders],
         schema_rules,
@@ -230,11 +227,10 @@ def _validate(
         builder.cache,
         argo_key,
         schema_rules,
-        partial(
-            check_argocd_objects,
+        lambda: check_argocd_objects(
             repo,
             catalog,
-            argo,
+            argo.manifests(),  # parsed only here: when the findings are not kept
             builds,
             loaded,
             wanted,

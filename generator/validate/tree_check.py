@@ -4,20 +4,32 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 from bisect import bisect_left
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.builds import trees
 from generator.builds.cache import Cache
+from generator.builds.settled import Settled
 from generator.catalog.model import Catalog
-from generator.constants import APPS_DIR, ARGOCD_DIR, BASE_DIR, NAMESPACE_DIR, OVERLAYS_DIR
+from generator.constants import (
+    APPS_DIR,
+    ARGOCD_DIR,
+    BASE_DIR,
+    GENERATED_DIRS,
+    GENERATED_FILES,
+    NAMESPACE_DIR,
+    OVERLAYS_DIR,
+)
 from generator.finding import Finding
 from generator.gitops.changes import changed_pairs
 from generator.limits import Limits
 from generator.render import render
 from generator.render.tree import Tree
 from generator.rules.tree import tree_findings
+from generator.validate import cached
 from generator.validate.argocd import hand_written_objects
 from generator.writer import plan, scan
 
@@ -64,6 +76,44 @@ def within_paths(tree: Tree, touched: frozenset[str]) -> Tree:
     return {p: b for p, b in tree.items() if p in chosen}
 
 
+def _whole_findings(
+    root: Path, shown: str, tree: Tree, cache: Cache | None, catalog_key: str | None
+) -> list[Finding]:
+    """How the whole tree on disk differs from `tree`. With a cache, the findings are kept
+    under the catalog key and the stats of every file and folder the scan reads
+    (generator.builds.settled): a tree no one wrote to since is not read again."""
+    memo = None
+    if cache is not None and catalog_key is not None:
+        memo = Settled(cache, ["tree", str(root), catalog_key])
+        kept = memo.get("tree")
+        if isinstance(kept, list):
+            with contextlib.suppress(KeyError, TypeError, ValueError):
+                return [cached.finding_of(f) for f in kept]
+    todo, conflicts = plan(root, tree)
+    objects = hand_written_objects(root, todo.foreign)
+    drift = tree_findings(todo.writes, todo.deletes, todo.current, todo.foreign, shown, objects)
+    found = [*conflicts, *drift]
+    if memo is not None:
+        memo.put("tree", _scanned(root), [cached.finding_data(f) for f in found])
+        memo.save()
+    return found
+
+
+def _scanned(root: Path) -> list[str]:
+    """What the scan of the whole tree lists and reads: the generated folders and all
+    below them (links to folders not followed), the generated single files and the folder
+    each sits in."""
+    paths = []
+    for top in GENERATED_DIRS:
+        paths.append(str(root / top))
+        for folder, _, names in os.walk(root / top):
+            paths.append(folder)
+            paths += (os.path.join(folder, n) for n in names)
+    for rel in GENERATED_FILES:
+        paths += [str(root / rel), str((root / rel).parent)]
+    return paths
+
+
 def check_tree(
     root: Path,
     shown: str,
@@ -93,10 +143,7 @@ def check_tree(
         scope = Scope(frozenset(in_scope))
     if scope is None:
         tree = whole_tree()
-        todo, conflicts = plan(root, tree)
-        objects = hand_written_objects(root, todo.foreign)
-        drift = tree_findings(todo.writes, todo.deletes, todo.current, todo.foreign, shown, objects)
-        return TreeCheck(None, tree, [*conflicts, *drift])
+        return TreeCheck(None, tree, _whole_findings(root, shown, tree, cache, catalog_key))
     if whole_trees:
         tree = whole_trees[0]
     else:
