@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -95,8 +96,26 @@ _CONSTRUCTED: dict[tuple[str, str], Any] = {}
 _MEMO_MAX = 200_000
 
 
+@cache
+def _no_resolver_for() -> tuple[frozenset[str], str] | None:
+    """The first characters of plain scalars ruamel's YAML 1.2 resolver has a rule for, and
+    the tag of any other plain scalar; None when it has rules for any first character or by
+    path (then every scalar asks it)."""
+    resolver = _RUAMEL.resolver
+    table = resolver.versioned_resolver
+    if None in table or resolver.yaml_path_resolvers:
+        return None
+    return frozenset(k for k in table if k), str(resolver.DEFAULT_SCALAR_TAG)
+
+
 def _resolve(kind: NodeKind, value: str | None, implicit: Any) -> str:
-    """YAML 1.2's tag of an untagged node (ruamel.yaml's resolver)."""
+    """YAML 1.2's tag of an untagged node (ruamel.yaml's resolver). A plain scalar whose first
+    character no rule of the resolver starts with is a string, as the resolver says without
+    a rule to try (most keys: a catalog of many apps has tens of thousands of other ones)."""
+    if kind == "scalar" and value and implicit[0]:
+        plain = _no_resolver_for()
+        if plain is not None and value[0] not in plain[0]:
+            return plain[1]
     key = (kind, value, implicit)
     tag = _RESOLVED.get(key)
     if tag is None:

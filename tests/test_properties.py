@@ -9,13 +9,15 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator import kustomize
 from generator.api import Repository, generate
-from generator.catalog.build import build_catalog
+from generator.catalog.build import _workload as workload_of
+from generator.catalog.build import build_catalog, merge, merge_probes
 from generator.catalog.load import catalog_findings, load_catalog, rendered_findings
 from generator.catalog.model import Catalog
 from generator.errors import FindingsError, InputError
@@ -24,7 +26,7 @@ from generator.k8s.schema import default_registry
 from generator.render import render
 from generator.validate.repository import validate
 from generator.yamlio import load_located
-from tests.helpers import make_repo, snapshot
+from tests.helpers import CATALOGS, ROOT, make_repo, snapshot
 from tests.strategies import catalogs, to_yaml
 
 FAST = settings(max_examples=30, deadline=None)
@@ -52,6 +54,52 @@ def test_every_drawn_catalog_loads_with_zero_findings(catalog):
     # nor an error of the manifest rules on what it renders (warnings may stay)
     rendered = rendered_findings(doc, build_catalog(doc))
     assert [str(f) for f in rendered if f.severity == Severity.ERROR] == []
+
+
+def workloads_the_long_way(doc):
+    """Each deployment's workload made from all of its merged values, as one would by hand
+    (the model makes only the fields an environment's entry sets, the rest are the app's)."""
+    data = doc.data
+    defaults = data.get("defaults", {})
+    found = {}
+    for name, spec in data["apps"].items():
+        own = {k: v for k, v in spec.items() if k != "environments"}
+        values = merge(defaults, own)
+        values["probes"] = merge_probes(defaults.get("probes", {}), spec.get("probes", {}))
+        for env in data["environments"]:
+            entry = spec["environments"].get(env, {})
+            merged = merge(values, entry)
+            merged["probes"] = merge_probes(values["probes"], entry.get("probes", {}))
+            found[name, env] = workload_of(merged)
+    return found
+
+
+def workloads_of(catalog):
+    return {(a.name, d.environment): d.values for a in catalog.apps for d in a.deployments}
+
+
+@FAST
+@given(catalogs())
+def test_each_deployment_has_the_workload_of_its_merged_values(catalog):
+    doc = load_located(to_yaml(catalog), "catalog.yaml")
+    assert workloads_of(build_catalog(doc)) == workloads_the_long_way(doc)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        ROOT / "catalog.yaml",
+        *sorted((ROOT / "tests" / "golden").glob("*/catalog.yaml")),
+        *sorted(CATALOGS.glob("*.yaml")),
+    ],
+    ids=lambda p: p.relative_to(ROOT).as_posix(),
+)
+def test_each_example_deployment_has_the_workload_of_its_merged_values(path):
+    doc = load_located(path.read_text(), path.name)
+    assert catalog_findings(doc) == []
+    workloads = workloads_of(build_catalog(doc))
+    assert workloads == workloads_the_long_way(doc)
+    assert workloads  # an app in an environment at least
 
 
 @FAST

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import replace
 from typing import Any
 
 from generator import constants as c
@@ -205,39 +206,64 @@ def _containers(spec: Mapping[str, Any]) -> tuple[Container, ...]:
     )
 
 
-def _workload(values: Mapping[str, Any]) -> Workload:
+def _autoscaling(values: Mapping[str, Any]) -> Autoscaling | None:
     scaling = values.get("autoscaling")
-    annotations = values.get("annotations", {})
-    return Workload(
-        replicas=int(values.get("replicas", 1)),
-        resources=_resources(values),
-        config=_sorted(values.get("config", {})),
-        autoscaling=Autoscaling(
-            min_replicas=int(scaling.get("minReplicas", 1)),
-            max_replicas=int(scaling["maxReplicas"]),
-            target_cpu=int(scaling.get("targetCPUUtilization", DEFAULT_TARGET_CPU)),
-        )
-        if scaling
-        else None,
-        probes=_probes(values.get("probes", {})),
-        command=_strings(values.get("command")),
-        args=_strings(values.get("args")),
-        env=_env(values.get("env", {})),
-        security=security(values.get("securityContext", {})),
-        volumes=volumes(values.get("volumes", {})),
-        annotations={k: _sorted(annotations[k]) for k in sorted(annotations) if annotations[k]},
-        pod_labels=_sorted(values.get("labels", {}).get("pod", {})),
-        scheduling=canonical(values.get("scheduling", {})),
-        termination_grace=values.get("terminationGracePeriodSeconds"),
-        egress=tuple(canonical(list(values.get("egress", ())))),
-        sidecars=_containers(values.get("sidecars", {})),
-        init_containers=_containers(values.get("initContainers", {})),
-        components=tuple(values.get("components", ())),
-        schedule=values.get("schedule"),
-        job={k: values["job"][k] for k in sorted(values.get("job", {}))},
-        helm_values=canonical(values.get("values", {})),
-        value_files=tuple(values.get("valueFiles", ())),
+    if not scaling:
+        return None
+    return Autoscaling(
+        min_replicas=int(scaling.get("minReplicas", 1)),
+        max_replicas=int(scaling["maxReplicas"]),
+        target_cpu=int(scaling.get("targetCPUUtilization", DEFAULT_TARGET_CPU)),
     )
+
+
+def _annotations(values: Mapping[str, Any]) -> dict[str, dict[str, str]]:
+    annotations = values.get("annotations", {})
+    return {k: _sorted(annotations[k]) for k in sorted(annotations) if annotations[k]}
+
+
+# Each field of a Workload, from the one catalog key it is made of (the merged values).
+WORKLOAD_FIELDS: tuple[tuple[str, str, Callable[[Mapping[str, Any]], Any]], ...] = (
+    ("replicas", "replicas", lambda v: int(v.get("replicas", 1))),
+    ("resources", "resources", _resources),
+    ("config", "config", lambda v: _sorted(v.get("config", {}))),
+    ("autoscaling", "autoscaling", _autoscaling),
+    ("probes", "probes", lambda v: _probes(v.get("probes", {}))),
+    ("command", "command", lambda v: _strings(v.get("command"))),
+    ("args", "args", lambda v: _strings(v.get("args"))),
+    ("env", "env", lambda v: _env(v.get("env", {}))),
+    ("securityContext", "security", lambda v: security(v.get("securityContext", {}))),
+    ("volumes", "volumes", lambda v: volumes(v.get("volumes", {}))),
+    ("annotations", "annotations", _annotations),
+    ("labels", "pod_labels", lambda v: _sorted(v.get("labels", {}).get("pod", {}))),
+    ("scheduling", "scheduling", lambda v: canonical(v.get("scheduling", {}))),
+    (
+        "terminationGracePeriodSeconds",
+        "termination_grace",
+        lambda v: v.get("terminationGracePeriodSeconds"),
+    ),
+    ("egress", "egress", lambda v: tuple(canonical(list(v.get("egress", ()))))),
+    ("sidecars", "sidecars", lambda v: _containers(v.get("sidecars", {}))),
+    ("initContainers", "init_containers", lambda v: _containers(v.get("initContainers", {}))),
+    ("components", "components", lambda v: tuple(v.get("components", ()))),
+    ("schedule", "schedule", lambda v: v.get("schedule")),
+    ("job", "job", lambda v: {k: v["job"][k] for k in sorted(v.get("job", {}))}),
+    ("values", "helm_values", lambda v: canonical(v.get("values", {}))),
+    ("valueFiles", "value_files", lambda v: tuple(v.get("valueFiles", ()))),
+)
+
+
+def _workload(values: Mapping[str, Any]) -> Workload:
+    return Workload(**{field: made(values) for _, field, made in WORKLOAD_FIELDS})
+
+
+def _workload_over(
+    workload: Workload, merged: Mapping[str, Any], keys: Collection[str]
+) -> Workload:
+    """`workload` (the app's) with the fields of the catalog keys `keys` (those an
+    environment's entry sets) made from `merged`: the other fields are the app's as they are."""
+    changed = {field: made(merged) for key, field, made in WORKLOAD_FIELDS if key in keys}
+    return replace(workload, **changed) if changed else workload
 
 
 def _environment(name: str, index: int, spec: Mapping[str, Any], before: str | None) -> Environment:
@@ -336,6 +362,7 @@ def _app(name: str, spec: Mapping[str, Any], defaults: Mapping[str, Any], envs: 
     own = {k: v for k, v in spec.items() if k != "environments"}
     values = merge(defaults, own)
     values["probes"] = merge_probes(defaults.get("probes", {}), spec.get("probes", {}))
+    workload = _workload(values)
     deployments = []
     for env in envs:
         env_values = spec["environments"].get(env, {})
@@ -349,7 +376,7 @@ def _app(name: str, spec: Mapping[str, Any], defaults: Mapping[str, Any], envs: 
                 enabled=bool(env_values.get("enabled", True)),
                 version=str(env_values.get("version", "")),
                 hotfix=hotfix["reason"] if hotfix else None,
-                values=_workload(merged),
+                values=_workload_over(workload, merged, env_values.keys()),
             )
         )
     kind = spec.get("kind", "Deployment")
@@ -376,7 +403,7 @@ def _app(name: str, spec: Mapping[str, Any], defaults: Mapping[str, Any], envs: 
             Suppression(s["rule"], s["reason"], tuple(s.get("environments", ())))
             for s in values.get("suppress", ())
         ),
-        values=_workload(values),
+        values=workload,
         deployments=tuple(deployments),
         chart=_chart(spec.get("chart")),
         backup=Backup(spec["backup"]["schedule"], spec["backup"].get("ttl"))

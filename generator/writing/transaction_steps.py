@@ -17,7 +17,7 @@ from generator.constants import HEADER_LIMIT, is_header_line
 from generator.errors import WriteError
 from generator.writing import journal
 from generator.writing.breakpoints import reached
-from generator.writing.durable import sync_file, sync_folder, together, write_new
+from generator.writing.durable import sync_file, sync_folder, synced, write_new
 from generator.writing.journal import COMMITTED, PREPARED, Journal, State
 from generator.writing.oserrors import cannot
 from generator.writing.staging import Kind, staged
@@ -70,7 +70,7 @@ def _folders(root: Path, plan: Journal) -> list[Path]:
 def _synced(root: Path, paths: Sequence[tuple[Path, Path]], sync: Callable[[Path], None]) -> None:
     """Sync each (path, the target it is for) at once; the first that fails raises, naming
     its target."""
-    errors = together([p for p, _ in paths], sync)
+    errors = synced([p for p, _ in paths], sync)
     for (_, target), error in zip(paths, errors, strict=True):
         if error is not None:
             with doing("write", root, target):
