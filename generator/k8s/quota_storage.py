@@ -12,7 +12,7 @@ the default is not in the manifests.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -116,8 +116,14 @@ def claims_by_namespace(
     return found
 
 
-def storage_breakdown(key: str, claims: Sequence[Claims]) -> tuple[Fraction, str]:
-    """The namespace's total for a storage quota key and its parts, largest first."""
-    parts = sorted((c for c in claims if c.total(key) > 0), key=lambda c: (-c.total(key), c.owner))
+def storage_breakdown(key: str, claims: Sequence[Claims]) -> tuple[Fraction, Callable[[], str]]:
+    """The namespace's total for a storage quota key, and what says its parts, largest first
+    (called for a finding only: most totals are within their quota)."""
+    parts = [c for c in claims if c.total(key) > 0]
     total = sum((c.total(key) for c in parts), Fraction(0))
-    return total, ", ".join(c.describe(key) for c in parts)
+
+    def described() -> str:
+        ordered = sorted(parts, key=lambda c: (-c.total(key), c.owner))
+        return ", ".join(c.describe(key) for c in ordered)
+
+    return total, described

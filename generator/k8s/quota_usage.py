@@ -9,7 +9,7 @@ which the manifests do not know. Claims and storage are counted in `quota_storag
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -99,11 +99,14 @@ def usage_by_namespace(
     return found
 
 
-def breakdown(key: str, usages: Sequence[Usage]) -> tuple[Fraction, str]:
-    """The namespace's total for a quota key and its parts, largest first."""
-    parts = sorted(
-        (u for u in usages if u.total(key) > 0),
-        key=lambda u: (-u.total(key), u.workload.kind, u.workload.name),
-    )
+def breakdown(key: str, usages: Sequence[Usage]) -> tuple[Fraction, Callable[[], str]]:
+    """The namespace's total for a quota key, and what says its parts, largest first (called
+    for a finding only: most totals are within their quota)."""
+    parts = [u for u in usages if u.total(key) > 0]
     total = sum((u.total(key) for u in parts), Fraction(0))
-    return total, ", ".join(u.describe(key) for u in parts)
+
+    def described() -> str:
+        ordered = sorted(parts, key=lambda u: (-u.total(key), u.workload.kind, u.workload.name))
+        return ", ".join(u.describe(key) for u in ordered)
+
+    return total, described

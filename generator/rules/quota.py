@@ -91,17 +91,19 @@ def check_exceeded(manifests: Sequence[Manifest], ctx: RuleContext) -> Iterator[
                 continue
             if storage:
                 total, parts = storage_breakdown(key, claims.get(namespace, []))
+            else:
+                total, parts = breakdown(key, usages.get(namespace, []))
+            if total <= hard:
+                continue
+            if storage:
                 advice = _ADVICE[split_key(key)[0]]
                 amount = format_storage_amount(key, total)
                 limit = format_storage_amount(key, hard)
             else:
-                total, parts = breakdown(key, usages.get(namespace, []))
                 advice = _ADVICE[PODS if key == PODS else QUOTA_KEYS[key][0]]
                 amount, limit = format_amount(key, total), format_amount(key, hard)
-            if total <= hard:
-                continue
             yield EXCEEDED.finding(
-                f"{key} {amount} exceeds the quota {limit} ({parts}); {advice}",
+                f"{key} {amount} exceeds the quota {limit} ({parts()}); {advice}",
                 quota.position("spec", "hard", key),
                 resource_of(quota, ctx.namespace),
                 ctx.environment,

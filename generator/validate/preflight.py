@@ -141,9 +141,37 @@ def _paths(node: Any, at: NodePath) -> Iterator[NodePath]:
             yield from _paths(value, (*at, index))
 
 
-def _numbered(obj: dict[str, Any], source: str, start: int) -> Manifest:
-    positions = {path: (start + i, 1) for i, path in enumerate(_paths(obj, ()))}
-    return Manifest(source, obj, positions)
+# Each rendered object's nodes are numbered from its own first line: object n's from
+# n * _LINES_EACH + 1, more lines than any object has nodes, so a line names one node.
+_LINES_EACH = 10**9
+
+
+class _Numbered(Mapping[NodePath, tuple[int, int]]):
+    """An object's nodes by path, each on a line of its own from `start`, numbered at the
+    first look: a rule looks at positions only for a finding, and most objects have none."""
+
+    def __init__(self, obj: dict[str, Any], start: int) -> None:
+        self._obj, self._start = obj, start
+        self._found: dict[NodePath, tuple[int, int]] | None = None
+
+    def _all(self) -> dict[NodePath, tuple[int, int]]:
+        if self._found is None:
+            paths = enumerate(_paths(self._obj, ()))
+            self._found = {path: (self._start + i, 1) for i, path in paths}
+        return self._found
+
+    def __getitem__(self, path: NodePath) -> tuple[int, int]:
+        return self._all()[path]
+
+    def __iter__(self) -> Iterator[NodePath]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+
+def _numbered(obj: dict[str, Any], source: str, n: int) -> Manifest:
+    return Manifest(source, obj, _Numbered(obj, n * _LINES_EACH + 1))
 
 
 def _field(app: App, obj: Mapping[str, Any], node: NodePath) -> tuple[NodePath, NodePath]:
@@ -256,11 +284,7 @@ def env_findings(
     key = clean.key(objects, ctx, rules, waived) if clean is not None else None
     if clean is not None and key is not None and clean.known(key):
         return []
-    manifests: list[Manifest] = []
-    start = 1
-    for source, obj in objects:
-        manifests.append(_numbered(obj, source, start))
-        start += len(manifests[-1].positions)
+    manifests = [_numbered(obj, source, n) for n, (source, obj) in enumerate(objects)]
     findings, _ = run_rules(manifests, ctx, rules)
     index = (  # the node on each numbered line: only when there is a finding to place
         {(m.path, line): (m, node) for m in manifests for node, (line, _) in m.positions.items()}
