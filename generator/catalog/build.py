@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import replace
 from typing import Any
 
 from generator import constants as c
@@ -253,17 +252,21 @@ WORKLOAD_FIELDS: tuple[tuple[str, str, Callable[[Mapping[str, Any]], Any]], ...]
 )
 
 
+def _workload_fields(values: Mapping[str, Any]) -> dict[str, Any]:
+    return {field: made(values) for _, field, made in WORKLOAD_FIELDS}
+
+
 def _workload(values: Mapping[str, Any]) -> Workload:
-    return Workload(**{field: made(values) for _, field, made in WORKLOAD_FIELDS})
+    return Workload(**_workload_fields(values))
 
 
 def _workload_over(
-    workload: Workload, merged: Mapping[str, Any], keys: Collection[str]
+    fields: Mapping[str, Any], merged: Mapping[str, Any], keys: Collection[str]
 ) -> Workload:
-    """`workload` (the app's) with the fields of the catalog keys `keys` (those an
+    """The workload of the app's `fields` with those of the catalog keys `keys` (what an
     environment's entry sets) made from `merged`: the other fields are the app's as they are."""
     changed = {field: made(merged) for key, field, made in WORKLOAD_FIELDS if key in keys}
-    return replace(workload, **changed) if changed else workload
+    return Workload(**{**fields, **changed})
 
 
 def _environment(name: str, index: int, spec: Mapping[str, Any], before: str | None) -> Environment:
@@ -362,7 +365,7 @@ def _app(name: str, spec: Mapping[str, Any], defaults: Mapping[str, Any], envs: 
     own = {k: v for k, v in spec.items() if k != "environments"}
     values = merge(defaults, own)
     values["probes"] = merge_probes(defaults.get("probes", {}), spec.get("probes", {}))
-    workload = _workload(values)
+    fields = _workload_fields(values)
     deployments = []
     for env in envs:
         env_values = spec["environments"].get(env, {})
@@ -376,7 +379,7 @@ def _app(name: str, spec: Mapping[str, Any], defaults: Mapping[str, Any], envs: 
                 enabled=bool(env_values.get("enabled", True)),
                 version=str(env_values.get("version", "")),
                 hotfix=hotfix["reason"] if hotfix else None,
-                values=_workload_over(workload, merged, env_values.keys()),
+                values=_workload_over(fields, merged, env_values.keys()),
             )
         )
     kind = spec.get("kind", "Deployment")
@@ -403,7 +406,7 @@ def _app(name: str, spec: Mapping[str, Any], defaults: Mapping[str, Any], envs: 
             Suppression(s["rule"], s["reason"], tuple(s.get("environments", ())))
             for s in values.get("suppress", ())
         ),
-        values=workload,
+        values=Workload(**fields),
         deployments=tuple(deployments),
         chart=_chart(spec.get("chart")),
         backup=Backup(spec["backup"]["schedule"], spec["backup"].get("ttl"))

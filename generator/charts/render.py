@@ -12,7 +12,6 @@ import datetime
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from importlib import metadata
 from typing import Any
 
 from generator import helm
@@ -48,10 +47,7 @@ def values_json(values: Mapping[str, Any]) -> str:
 
 
 def render_key(files: ChartFiles, values: Mapping[str, Any], request: helm.RenderRequest) -> str:
-    try:
-        sdk = metadata.version(SDK)
-    except metadata.PackageNotFoundError:
-        sdk = "-"
+    sdk = keys.library_version(SDK)
     digest = keys.Digest(RENDER).add(keys.tool()).add(sdk).add(files.digest)
     digest.add(values_json(values)).add(request.release).add(request.namespace)
     digest.add(request.kube_version).add("\0".join(request.api_versions))

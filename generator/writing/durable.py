@@ -3,15 +3,18 @@ with their folder synced."""
 
 from __future__ import annotations
 
-import ctypes
 import os
 import platform
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.writing.breakpoints import reached
+
+if TYPE_CHECKING:
+    import ctypes
 
 FILE_MODE = 0o644
 
@@ -127,6 +130,8 @@ def syncfs(path: Path) -> bool:
 @cache
 def _libc() -> ctypes.CDLL | None:
     """The C library this process runs with (its own symbols hold it on Linux)."""
+    import ctypes  # here: only a write of many files loads it
+
     try:
         libc = ctypes.CDLL(None, use_errno=True)
     except OSError:
