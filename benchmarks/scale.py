@@ -15,6 +15,7 @@ that copy, with cProfile into text summaries.
 
 from __future__ import annotations
 
+import compileall
 import io
 import json
 import os
@@ -272,6 +273,10 @@ def profiles(apps: int, tmp: Path, root: Path, pristine: Path, folder: Path) -> 
 def run_sizes(
     sizes: list[int], repeat: int, big_repeat: int, profile_folder: Path | None, tmp: Path
 ) -> list[Size]:
+    # gitopsgen as installed: pip compiles a package's bytecode when it installs it, and a
+    # run reads it; where PYTHONDONTWRITEBYTECODE is set (as on some CI machines) an editable
+    # checkout would compile every module from source in each process instead.
+    compileall.compile_dir(ROOT / "generator", quiet=1)
     done = []
     for n, apps in enumerate(sizes):
         size, root, pristine = bench_size(apps, tmp, repeat, big_repeat)
