@@ -9,16 +9,35 @@ string for every reader.
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 _Base: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
+# The implicit tag of a plain scalar, by (value, which implicit): a pure function of the
+# value while the dumper has no path resolvers, and asked twice for every scalar written.
+_RESOLVED: dict[tuple[str, tuple[bool, bool]], str] = {}
+_RESOLVED_MAX = 100_000
+
 
 class _Dumper(_Base):  # type: ignore[misc, valid-type]
+    def resolve(self, kind: Any, value: Any, implicit: tuple[bool, bool]) -> str:
+        if kind is not ScalarNode or self.yaml_path_resolvers:
+            return str(super().resolve(kind, value, implicit))
+        key = (value, implicit)
+        tag = _RESOLVED.get(key)
+        if tag is None:
+            tag = str(super().resolve(kind, value, implicit))
+            if len(_RESOLVED) >= _RESOLVED_MAX:
+                _RESOLVED.clear()
+            _RESOLVED[key] = tag
+        return tag
+
     def represent_data(self, data: Any) -> Any:
         """Scalars straight to their representer: what SafeRepresenter does for them (they
         are never aliased) without its lookups, which cost most of a dump's time."""
@@ -110,15 +129,71 @@ def remembered() -> tuple[dict[str, str], dict[str, str], bool]:
     return used, others, bool(_NEW)
 
 
+_STR, _INT, _BOOL, _NULL = (f"tag:yaml.org,2002:{t}" for t in ("str", "int", "bool", "null"))
+_MAP, _SEQ = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+
+
+class _Unplain(Exception):
+    """A value `_node` leaves to PyYAML's representer."""
+
+
+def _node(data: Any) -> Node:
+    """The node SafeRepresenter makes of `data` (block style, keys in the order built), for
+    the types generated documents hold, without its per-value lookups. No node is shared:
+    the representer would alias an object met twice, and generated files never hold an
+    alias (tests/test_golden.py)."""
+    kind = type(data)
+    if kind is str:
+        return ScalarNode(_STR, data)
+    if kind is dict:
+        pairs = [(_node(k), _node(v)) for k, v in data.items()]
+        return MappingNode(_MAP, pairs, flow_style=False)
+    if kind is list:
+        return SequenceNode(_SEQ, [_node(v) for v in data], flow_style=False)
+    if kind is bool:
+        return ScalarNode(_BOOL, "true" if data else "false")
+    if kind is int:
+        return ScalarNode(_INT, str(data))
+    if data is None:
+        return ScalarNode(_NULL, "null")
+    raise _Unplain
+
+
+def _options(sort_keys: bool) -> dict[str, Any]:
+    return {
+        "sort_keys": sort_keys,
+        "default_flow_style": False,
+        "allow_unicode": True,
+        "width": 4096,
+        "indent": 2,
+    }
+
+
 def _dump(document: Any, sort_keys: bool) -> str:
+    if not sort_keys:
+        try:
+            node = _node(document)
+        except _Unplain:
+            pass
+        else:
+            stream = io.StringIO()
+            dumper = _Dumper(stream, **_options(sort_keys))
+            try:
+                dumper.open()
+                dumper.serialize(node)
+                dumper.close()
+            finally:
+                dumper.dispose()
+            return stream.getvalue()
+    return _represented(document, sort_keys)
+
+
+def _represented(document: Any, sort_keys: bool) -> str:
+    """`document` through PyYAML's representer: what `_dump` writes, for any value."""
     text: str = yaml.dump(
         document,
         Dumper=_Dumper,
-        sort_keys=sort_keys,
-        default_flow_style=False,
-        allow_unicode=True,
-        width=4096,
-        indent=2,
+        **_options(sort_keys),
     )
     return text
 
