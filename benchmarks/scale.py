@@ -244,24 +244,28 @@ def profiles(apps: int, tmp: Path, root: Path, pristine: Path, folder: Path) -> 
     text = catalog(apps)
     (fresh / "catalog.yaml").write_text(text)
     env = environment(tmp, keys(text))
+    # From scratch as the row is: a cache folder of its own, empty; the no-op run finds
+    # what the first one kept there.
+    scratch = {**env, "XDG_CACHE_HOME": str(tmp / f"profile-xdg-{apps}")}
     copy = tmp / f"profile-cache-{apps}"
     shutil.copytree(pristine, copy)
     jobs = [
-        ("generate", fresh, ["generate"]),
-        ("generate-noop", fresh, ["generate"]),
-        ("generate-edit", root, ["generate", "--cache-dir", str(copy)]),
+        ("generate", fresh, ["generate"], scratch),
+        ("generate-noop", fresh, ["generate"], scratch),
+        ("generate-edit", root, ["generate", "--cache-dir", str(copy)], env),
         (
             "validate-changed",
             root,
             ["validate", "--changed", "--cache-dir", str(copy), "--quiet", "--format", "json"],
+            env,
         ),
     ]
     written = []
     folder.mkdir(parents=True, exist_ok=True)
-    for name, cwd, args in jobs:
+    for name, cwd, args, job_env in jobs:
         prof = tmp / f"{name}-{apps}.prof"
         command = [sys.executable, "-m", "cProfile", "-o", str(prof), "-m", "generator", *args]
-        done = measure(command, cwd, env)  # cProfile exits 0 whatever the command did
+        done = measure(command, cwd, job_env)  # cProfile exits 0 whatever the command did
         _ = clean(done, name) if name.startswith("validate") else wrote(done)
         title = f"`gitopsgen {' '.join(args[:2])}` at {apps:,} apps x 3 environments ({name})"
         path = folder / f"{name}-{apps}.txt"
