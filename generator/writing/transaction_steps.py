@@ -36,6 +36,10 @@ class Failed(Exception):
 
 
 def shown(root: Path, path: Path) -> str:
+    """`path` relative to `root`, with `/` between its parts."""
+    text, prefix = os.fspath(path), os.path.join(os.fspath(root), "")
+    if os.sep == "/" and text.startswith(prefix) and "/." not in text[len(prefix) - 1 :]:
+        return text[len(prefix) :]  # what relpath gives, without its normalising
     return Path(os.path.relpath(path, root)).as_posix()
 
 
@@ -53,9 +57,13 @@ def side(root: Path, plan: Journal, path: str, kind: Kind) -> Path:
 
 def new_folders(root: Path, targets: Mapping[Path, bytes]) -> tuple[str, ...]:
     missing: set[Path] = set()
+    present: set[Path] = set()  # each folder is looked at once
     for target in targets:
         folder = target.parent
-        while not folder.exists() and folder not in missing:
+        while folder not in present and folder not in missing:
+            if folder.exists():
+                present.add(folder)
+                break
             missing.add(folder)
             folder = folder.parent
     return tuple(sorted((shown(root, f) for f in missing), key=lambda p: (p.count("/"), p)))
