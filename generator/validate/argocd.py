@@ -99,6 +99,12 @@ def expand_braces(pattern: str) -> list[str]:
     return [p for option in match.group(1).split(",") for p in expand_braces(head + option + tail)]
 
 
+def directory_source(app: Manifest) -> Mapping[str, Any] | None:
+    """The `spec.source` of an Application whose source is a plain directory, else None."""
+    source = get(app.obj, "spec", "source")
+    return source if isinstance(source, Mapping) and "directory" in source else None
+
+
 def directory_build(
     root: Path, source: Mapping[str, Any], by_path: Mapping[str, list[Manifest]]
 ) -> Built:
@@ -142,8 +148,8 @@ def check_applications(
         by_path.setdefault(m.path, []).append(m)
     builds = dict(built)
     for app in applications:
-        source = get(app.obj, "spec", "source")
-        if isinstance(source, Mapping) and "directory" in source:
+        source = directory_source(app)
+        if source is not None:
             builds[str(source.get("path"))] = directory_build(root, source, by_path)
     reported = [m for m in manifests if shard is None or shard.reports(m.path)]
     applications = tuple(a for a in applications if shard is None or shard.reports(a.path))

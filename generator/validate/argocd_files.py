@@ -9,7 +9,7 @@ findings are not in the cache.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeGuard
@@ -19,8 +19,8 @@ from generator.builds.cache import Cache
 from generator.builds.settled import Settled
 from generator.constants import ARGOCD_DIR
 from generator.limits import Limits
-from generator.manifest import Manifest, get
-from generator.validate.argocd import argocd_manifests, source_paths
+from generator.manifest import Manifest
+from generator.validate.argocd import argocd_manifests, directory_source, source_paths
 
 _NAME = "argocd"
 _Summary = tuple[tuple[str, ...], tuple[tuple[str, str], ...], str]
@@ -93,12 +93,8 @@ def _listing(root: Path, only: Sequence[str] | None) -> list[str]:
 
 
 def _directory_sources(manifests: Sequence[Manifest]) -> list[str]:
-    folders = []
-    for m in manifests:
-        source = get(m.obj, "spec", "source")
-        if m.kind == "Application" and isinstance(source, Mapping) and "directory" in source:
-            folders.append(str(source.get("path", "")))
-    return folders
+    sources = [directory_source(m) for m in manifests if m.kind == "Application"]
+    return [str(s.get("path", "")) for s in sources if s is not None]
 
 
 def _is_summary(kept: object) -> TypeGuard[_Summary]:
