@@ -328,7 +328,8 @@ def rules_section(apps: int) -> list[str]:
         "No rule compares every pod with every policy: the network, disruption-budget and",
         "selector rules look workloads up in one label index per environment",
         "(`generator/k8s/selection.py`). Schema checks go through the compiled pre-check",
-        "(`generator/k8s/schema_fast.py`) once a kind has been checked 64 times.",
+        "(`generator/k8s/schema_fast.py`) once a kind has been checked 64 times, and from the",
+        "first object of a kind that the rule's batch holds 64 or more of.",
     ]
 
 
