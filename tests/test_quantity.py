@@ -96,3 +96,10 @@ def test_format_round_trips(text):
     value = parse_quantity(text)
     assert parse_quantity(format_quantity(value, binary=True)) == value
     assert parse_quantity(format_quantity(value)) == value
+
+
+def test_a_quantity_read_again_is_the_same_and_an_error_stays_an_error():
+    assert parse_quantity("250m") == parse_quantity("250m") == Fraction(1, 4)
+    for _ in range(2):
+        with pytest.raises(QuantityError, match="'12Qi' is not a quantity: unknown suffix 'Qi'"):
+            parse_quantity("12Qi")

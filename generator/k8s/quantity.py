@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from fractions import Fraction
+from functools import lru_cache
 
 _NUMBER = re.compile(r"([+-]?)(\d+(?:\.\d*)?|\.\d+)(.*)", re.DOTALL)
 _EXPONENT = re.compile(r"[eE]([+-]?\d+)")
@@ -57,7 +58,11 @@ def parse_quantity(value: object) -> Fraction:
     """
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise QuantityError(f"{value!r} is not a quantity")
-    text = repr(value) if isinstance(value, float) else str(value)
+    return _parsed(repr(value) if isinstance(value, float) else str(value))
+
+
+@lru_cache(maxsize=4096)  # a catalog spells its quantities a few ways, each many times
+def _parsed(text: str) -> Fraction:
     match = _NUMBER.fullmatch(text)
     if match is None:
         raise QuantityError(f"{text!r} is not a quantity")
