@@ -289,3 +289,44 @@ def test_a_kind_checked_in_an_earlier_run_is_compiled_at_its_first_object(monkey
     refused = ["spec.finalizers: 'kubernetes' is not of type 'array'"]
     # the first run notes the kind, the second compiles and keeps it, the third takes it
     assert runs == [(0, ([], refused)), (1, ([], refused)), (0, ([], refused))]
+
+
+def test_a_batch_with_many_objects_of_a_kind_compiles_its_precheck_before_the_first(
+    monkeypatch,
+):
+    """schema-invalid: 64 objects of a kind in one batch get the pre-check from the first
+    object (jsonschema sees only the one it refuses); fewer are checked by jsonschema."""
+    from generator.manifest import Manifest
+    from generator.rule import RuleContext
+    from generator.rules import schema as schema_rules
+
+    registry = SchemaRegistry()
+    monkeypatch.setattr(schema_rules, "default_registry", lambda: registry)
+    validator = type(registry._found("v1", "ConfigMap", "1.31", True)[1].validator)
+    seen = []
+    real = validator.iter_errors
+
+    def counted(self, instance, *args, **kwargs):
+        seen.append(instance["metadata"]["name"])
+        return real(self, instance, *args, **kwargs)
+
+    monkeypatch.setattr(validator, "iter_errors", counted)
+
+    def config_maps(count, prefix):
+        good = [
+            {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": f"{prefix}{n}"}}
+            for n in range(count)
+        ]
+        bad = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "bad"}, "data": 1}
+        return [Manifest(f"{m['metadata']['name']}.yaml", m) for m in [*good, bad]]
+
+    ctx = RuleContext(kubernetes_version="1.31")
+    findings = list(schema_rules.check_invalid(config_maps(64, "many-"), ctx))
+    assert [(f.rule, f.message) for f in findings] == [
+        ("schema-invalid", "ConfigMap data: 1 is not of type 'object'")
+    ]
+    assert seen == ["bad"]
+    seen.clear()
+    registry = SchemaRegistry()
+    list(schema_rules.check_invalid(config_maps(3, "few-"), ctx))
+    assert seen == ["few-0", "few-1", "few-2", "bad"]  # too few to earn a pre-check
