@@ -117,7 +117,8 @@ def targets(large: Size, small: Size | None) -> list[Target]:
     found = [
         Target(
             "validate cold <= floor",
-            f"{cold / floor:.2f}x ({cold:.2f} s, {names[cold_row]}, vs {floor:.2f} s)",
+            f"{cold / floor:.2f}x ({cold:.2f} s, {names[cold_row]}, vs {floor:.2f} s; "
+            f"{cold / s('floor-tuned'):.2f}x the floor with the same collector settings)",
             cold / floor,
             c(cold_row) / c("floor"),
             1.0,

@@ -12,7 +12,7 @@ import subprocess
 import sys
 import sysconfig
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
@@ -72,6 +72,20 @@ def version() -> str:
     return done.stdout.strip()
 
 
+# Go's garbage collector, for a process that lives a second: no collection until the heap
+# reaches the limit (a soft one: Go collects as it nears it), instead of one each time the heap
+# doubles. Measured at 1,000 apps (docs/benchmarks.md): a fifth less time for all the builds, at
+# about 25 MiB more per process. A user who set either variable keeps their own settings.
+GC = {"GOGC": "off", "GOMEMLIMIT": "128MiB"}
+
+
+def environment(given: Mapping[str, str]) -> dict[str, str]:
+    """The environment of a Kustomize process started from `given`: messages in English
+    (errors are matched and shown as Kustomize writes them) and the collector as above."""
+    tuned = {} if "GOGC" in given or "GOMEMLIMIT" in given else GC
+    return {**given, **tuned, "LC_ALL": "C"}
+
+
 def _kustomize(target: Path) -> tuple[str, str]:
     """Kustomize's output and, when it failed, its message."""
     done = subprocess.run(
@@ -79,7 +93,7 @@ def _kustomize(target: Path) -> tuple[str, str]:
         capture_output=True,
         text=True,
         check=False,
-        env={**os.environ, "LC_ALL": "C"},
+        env=environment(os.environ),
     )
     if done.returncode != 0:
         return "", done.stderr.strip().removeprefix("error: ") or f"exit code {done.returncode}"

@@ -3,6 +3,9 @@ and every built object validates against the Kubernetes schemas of its cluster's
 (kubernetes-validate's bundled schemas) or the vendored CRD schemas (Argo CD v3.5.1,
 external-secrets, Prometheus Operator, Velero)."""
 
+import os
+import re
+import subprocess
 import sys
 import sysconfig
 from pathlib import Path
@@ -29,6 +32,42 @@ def test_kubectl_is_the_pinned_wheel():
     path = kustomize.kubectl()
     assert path.parent in (Path(sysconfig.get_path("scripts")), Path(sys.executable).parent)
     assert kustomize.version().splitlines()[0] == "Client Version: v1.37.1"
+
+
+def test_kustomize_environment_tunes_the_collector_unless_the_user_did():
+    assert kustomize.environment({"HOME": "/h", "LC_ALL": "de_DE.UTF-8"}) == {
+        "HOME": "/h",
+        "GOGC": "off",
+        "GOMEMLIMIT": "128MiB",
+        "LC_ALL": "C",
+    }
+    assert kustomize.environment({"GOGC": "100"}) == {"GOGC": "100", "LC_ALL": "C"}
+    assert kustomize.environment({"GOMEMLIMIT": "1GiB"}) == {"GOMEMLIMIT": "1GiB", "LC_ALL": "C"}
+
+
+def _traced_build(folder, given):
+    """A real `kubectl kustomize` of `folder` in the environment made from `given`, with Go's
+    collector tracing on: (its output, how many collections it ran)."""
+    env = kustomize.environment({**given, "GODEBUG": "gctrace=1"})
+    done = subprocess.run(
+        [str(kustomize.kubectl()), "kustomize", str(folder)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    )
+    return done.stdout, len(re.findall(r"^gc \d+ @", done.stderr, re.MULTILINE))
+
+
+def test_the_tuned_collector_reaches_kubectl_and_changes_no_byte(tmp_path):
+    root = make_repo(tmp_path, ROOT / "catalog.yaml")
+    generate(Repository.at(root))
+    folder = root / "overlays" / "prod" / "_namespace"
+    plain = {k: v for k, v in os.environ.items() if k not in ("GOGC", "GOMEMLIMIT")}
+    tuned_output, tuned_collections = _traced_build(folder, plain)
+    default_output, default_collections = _traced_build(folder, {**plain, "GOGC": "100"})
+    assert tuned_output == default_output
+    assert (tuned_collections, default_collections > 0) == (0, True)
 
 
 def problems_of(documents, version):
