@@ -198,3 +198,21 @@ def test_an_error_names_the_folder_as_its_own_build_does(tmp_path):
 
 def test_empty_folder_list(tmp_path):
     assert Builder().build(tmp_path, []).builds == ()
+
+
+def test_a_base_listed_by_every_environment_is_read_once_for_its_claims(tmp_path, monkeypatch):
+    from generator.builds import inputs as inputs_module
+
+    root = make_repo(tmp_path, ROOT / "catalog.yaml")
+    generate(Repository.at(root))
+    overlays = sorted(root.glob("overlays/*/web"))
+    alone = [claims(inputs(folder)) for folder in overlays]
+    read = []
+    real = inputs_module._names
+    monkeypatch.setattr(inputs_module, "_names", lambda path: read.append(path) or real(path))
+    reader = inputs_module.Reader()
+    found = [claims(inputs(folder, reader), reader) for folder in overlays]
+    assert len(overlays) == 3 and found == alone
+    listed = [path for folder in overlays for path in inputs(folder).resources]
+    assert sorted(read) == sorted(set(listed))
+    assert len(listed) > len(set(listed))  # the base's files, listed by all three

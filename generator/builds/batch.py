@@ -71,7 +71,7 @@ class Builder:
             if hit is not None:
                 results[n] = Build(folder, hit, "")
         todo = [n for n in range(len(folders)) if n not in results]
-        claimed = {n: claims(inputs_of(n)) if self.batch > 1 else None for n in todo}
+        claimed = {n: claims(inputs_of(n), reader) if self.batch > 1 else None for n in todo}
         tasks = _plan(todo, folders, claimed, self.batch)
         done = len(results)
         self._report(done, len(folders))

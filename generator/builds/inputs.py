@@ -85,12 +85,20 @@ class Claims:
 
 
 class Reader:
-    """What one run has read of the folders: each folder's files and kustomization once,
-    however many folders list it (a base, for each environment's overlay)."""
+    """What one run has read of the folders: each folder's files and kustomization, and the
+    objects each resource file names, once, however many folders list it (a base, for each
+    environment's overlay)."""
 
     def __init__(self) -> None:
         self._trees: dict[Path, tuple[tuple[Path, ...], tuple[Path, ...]]] = {}
         self._kustomizations: dict[Path, dict[str, Any] | None] = {}
+        self._names: dict[Path, frozenset[Id] | None] = {}
+
+    def names(self, path: Path) -> frozenset[Id] | None:
+        """The (kind, name) of each object of the resource file `path` (see _names)."""
+        if path not in self._names:
+            self._names[path] = _names(path)
+        return self._names[path]
 
     def tree(self, folder: Path) -> tuple[tuple[Path, ...], tuple[Path, ...]]:
         """The files under `folder`, and the folders (itself and those below)."""
@@ -137,27 +145,39 @@ def inputs(folder: Path, reader: Reader | None = None) -> Inputs:
     )
 
 
-def claims(found: Inputs) -> Claims | None:
+def claims(found: Inputs, reader: Reader | None = None) -> Claims | None:
     """What a batchable folder may build, from its resource files; None when a file does not
     read or an object has no plain kind and name (the folder is then built alone)."""
     if not found.batchable:
         return None
+    reader = reader or Reader()
     names: set[Id] = set()
     for path in found.resources:
-        try:
-            documents = list(yaml.load_all(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER))
-        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        named = reader.names(path)
+        if named is None:
             return None
-        for doc in documents:
-            items = doc.get("items") if isinstance(doc, dict) and _is_list(doc) else [doc]
-            for obj in _list(items) if doc is not None else []:
-                meta = obj.get("metadata") if isinstance(obj, dict) else None
-                kind = obj.get("kind") if isinstance(obj, dict) else None
-                name = meta.get("name") if isinstance(meta, dict) else None
-                if not (isinstance(kind, str) and isinstance(name, str)):
-                    return None
-                names.add((kind, name))
+        names |= named
     return Claims(frozenset(names), found.generated)
+
+
+def _names(path: Path) -> frozenset[Id] | None:
+    """The (kind, name) of each object of a resource file; None when it does not read or an
+    object has no plain kind and name."""
+    try:
+        documents = list(yaml.load_all(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+    names: set[Id] = set()
+    for doc in documents:
+        items = doc.get("items") if isinstance(doc, dict) and _is_list(doc) else [doc]
+        for obj in _list(items) if doc is not None else []:
+            meta = obj.get("metadata") if isinstance(obj, dict) else None
+            kind = obj.get("kind") if isinstance(obj, dict) else None
+            name = meta.get("name") if isinstance(meta, dict) else None
+            if not (isinstance(kind, str) and isinstance(name, str)):
+                return None
+            names.add((kind, name))
+    return frozenset(names)
 
 
 def _generated(folder: Path) -> bool:
