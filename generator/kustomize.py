@@ -7,6 +7,7 @@ every machine builds the same bytes (Argo CD's repo-server runs the same command
 from __future__ import annotations
 
 import json
+import locale
 import os
 import subprocess
 import sys
@@ -87,17 +88,29 @@ def environment(given: Mapping[str, str]) -> dict[str, str]:
 
 
 def _kustomize(target: Path) -> tuple[str, str]:
-    """Kustomize's output and, when it failed, its message."""
-    done = subprocess.run(
-        [str(kubectl()), "kustomize", str(target)],
-        capture_output=True,
-        text=True,
-        check=False,
-        env=environment(os.environ),
-    )
-    if done.returncode != 0:
-        return "", done.stderr.strip().removeprefix("error: ") or f"exit code {done.returncode}"
-    return done.stdout, ""
+    """Kustomize's output and, when it failed, its message. The output goes to a temporary
+    file, not a pipe: a pipe fills, and Kustomize then waits for this process to read it,
+    which a thread busy with Python (the checks of folders already built) delays."""
+    with tempfile.TemporaryFile() as out:
+        done = subprocess.run(
+            [str(kubectl()), "kustomize", str(target)],
+            stdout=out,
+            stderr=subprocess.PIPE,
+            check=False,
+            env=environment(os.environ),
+        )
+        if done.returncode != 0:
+            message = _text(done.stderr).strip().removeprefix("error: ")
+            return "", message or f"exit code {done.returncode}"
+        out.seek(0)
+        return _text(out.read()), ""
+
+
+def _text(data: bytes) -> str:
+    """Bytes of Kustomize as subprocess's text mode reads them: the locale's encoding
+    (UTF-8 here), universal newlines."""
+    text = data.decode(locale.getpreferredencoding(False))
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def build(folder: Path) -> Build:

@@ -22,10 +22,17 @@ CASES = sorted(p.name for p in GOLDEN.iterdir() if (p / "catalog.yaml").is_file(
 class Recording(Builder):
     """A builder that keeps what it built and counts the Kustomize processes it ran."""
 
-    def build(self, root, folders):
-        done = super().build(root, folders)
-        object.__setattr__(self, "done", dict(zip(folders, done.builds, strict=True)))
-        return done
+    def start(self, root, folders):
+        running = super().start(root, folders)
+        finish = running.finish
+
+        def recorded():
+            done = finish()
+            object.__setattr__(self, "done", dict(zip(folders, done.builds, strict=True)))
+            return done
+
+        running.finish = recorded
+        return running
 
 
 def counting(monkeypatch):

@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent import futures
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from math import ceil
 from pathlib import Path
+from threading import Lock
 
 from generator import kustomize
 from generator.builds import keys
@@ -50,6 +52,14 @@ class Builder:
 
     def build(self, root: Path, folders: Sequence[Path]) -> Builds:
         """Build `folders` (under the repository `root`, which cache keys are relative to)."""
+        with self.start(root, folders) as running:
+            return running.finish()
+
+    def start(self, root: Path, folders: Sequence[Path]) -> Running:
+        """Start building `folders`, one parent (an environment's overlays) after another:
+        each parent's folders are handed to Kustomize before the next parent's inputs are
+        read, and Running.wait takes results as they finish, so a caller checks the first
+        environment while the others build. Every key is known when this returns."""
         root = root.resolve()
         reader = Reader()
         digests: dict[Path, str] = {}
@@ -64,37 +74,25 @@ class Builder:
                 found[n] = inputs(folders[n], reader)
             return found[n]
 
-        cached = [self._key(root, n, f, digests, inputs_of, memo) for n, f in enumerate(folders)]
-        results: dict[int, Build] = {}
-        for n, (folder, key) in enumerate(zip(folders, cached, strict=True)):
-            hit = self.cache.get(BUILD, key) if self.cache and key else None
-            if hit is not None:
-                results[n] = Build(folder, hit, "")
-        todo = [n for n in range(len(folders)) if n not in results]
-        claimed = {n: claims(inputs_of(n), reader) if self.batch > 1 else None for n in todo}
-        tasks = _plan(todo, folders, claimed, self.batch)
-        done = len(results)
-        self._report(done, len(folders))
-        workers = self.workers or os.cpu_count() or 2
-        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-            futures = {
-                pool.submit(_run, [folders[n] for n in task], [claimed[n] for n in task]): task
-                for task in tasks
-            }
-            for future in as_completed(futures):
-                task = futures[future]
-                for n, build in zip(task, future.result(), strict=True):
-                    results[n] = build
-                    key = cached[n]
-                    if self.cache is None or memo is None or key is None or not build.ok:
-                        continue
-                    if self._same(root, folders[n], key, inputs_of(n), memo):
-                        self.cache.put(BUILD, key, build.output)
-                done += len(task)
-                self._report(done, len(folders))
-        if memo is not None:
-            memo.save()
-        return Builds(tuple(results[n] for n in range(len(folders))), tuple(cached))
+        running = Running(self, root, folders, memo, inputs_of)
+        try:
+            for group in _groups(folders):
+                for n in group:
+                    running.keys[n] = self._key(root, n, folders[n], digests, inputs_of, memo)
+                    key = running.keys[n]
+                    hit = self.cache.get(BUILD, key) if self.cache and key else None
+                    if hit is not None:
+                        running.hit(n, Build(folders[n], hit, ""))
+                todo = [n for n in group if n not in running.results]
+                batched = self.batch > 1
+                claimed = {n: claims(inputs_of(n), reader) if batched else None for n in todo}
+                for task in _plan(todo, folders, claimed, self.batch):
+                    running.submit(task, [claimed[n] for n in task])
+        except BaseException:
+            running.close()
+            raise
+        running.report(0)
+        return running
 
     def _key(
         self,
@@ -120,19 +118,110 @@ class Builder:
         memo.put(str(folder), _read(found), key)
         return key
 
-    def _same(self, root: Path, folder: Path, key: str, found: Inputs, memo: Settled) -> bool:
+
+class Running:
+    """Builds under way (Builder.start): the results of folders as their builds finish, each
+    kept in the cache when its inputs did not change while it built. Used as a context: on
+    leaving it, builds not started are dropped and those running are waited for."""
+
+    def __init__(
+        self,
+        builder: Builder,
+        root: Path,
+        folders: Sequence[Path],
+        memo: Settled | None,
+        inputs_of: Callable[[int], Inputs],
+    ) -> None:
+        self._builder = builder
+        self._root = root
+        self._folders = folders
+        self._index = {f: n for n, f in enumerate(folders)}
+        self._memo = memo
+        self._inputs_of = inputs_of
+        self.keys: list[str | None] = [None] * len(folders)  # see Builds.keys
+        self.results: dict[int, Build] = {}
+        self._pending: dict[Future[list[Build]], list[int]] = {}
+        self._pool = ThreadPoolExecutor(max_workers=max(1, builder.workers or os.cpu_count() or 2))
+        self._lock = Lock()
+        self._done = 0  # folders found in the cache or built, for the progress line
+
+    def __enter__(self) -> Running:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    @property
+    def folders(self) -> tuple[Path, ...]:
+        return tuple(self._folders)
+
+    def hit(self, n: int, build: Build) -> None:
+        """The folder at `n` needs no build: its output was in the cache (shown with the
+        next progress report)."""
+        self.results[n] = build
+        with self._lock:
+            self._done += 1
+
+    def submit(self, task: list[int], claimed: list[Claims | None]) -> None:
+        future = self._pool.submit(_run, [self._folders[n] for n in task], claimed)
+        self._pending[future] = task
+        future.add_done_callback(lambda _: self.report(len(task)))
+
+    def report(self, done: int) -> None:
+        """Count `done` more folders done and show the progress (from any thread)."""
+        with self._lock:
+            self._done += done
+            if self._builder.progress is not None and self._folders:
+                self._builder.progress(self._done, len(self._folders))
+
+    def wait(self, folders: Sequence[Path]) -> list[Build]:
+        """The builds of `folders` (some of those given to Builder.start), once built."""
+        return self._wait([self._index[f] for f in folders])
+
+    def finish(self) -> Builds:
+        """Every build, once all finished; the memo of keys saved."""
+        builds = self._wait(range(len(self._folders)))
+        if self._memo is not None:
+            self._memo.save()
+        return Builds(tuple(builds), tuple(self.keys))
+
+    def _wait(self, wanted: Sequence[int]) -> list[Build]:
+        while any(n not in self.results for n in wanted):
+            finished, _ = futures.wait(self._pending, return_when=futures.FIRST_COMPLETED)
+            for future in finished:
+                self._take(self._pending.pop(future), future.result())
+        return [self.results[n] for n in wanted]
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def _take(self, task: list[int], builds: list[Build]) -> None:
+        cache, memo = self._builder.cache, self._memo
+        for n, build in zip(task, builds, strict=True):
+            self.results[n] = build
+            key = self.keys[n]
+            if cache is None or memo is None or key is None or not build.ok:
+                continue
+            if self._same(self._folders[n], key, self._inputs_of(n), memo):
+                cache.put(BUILD, key, build.output)
+
+    def _same(self, folder: Path, key: str, found: Inputs, memo: Settled) -> bool:
         """Whether no input of `folder` changed while it built: its inputs were settled when
         the run started and their stats are still the same, or else its key read again is."""
         if memo.unchanged(_read(found)):
             return True
         try:
-            return key == keys.build_key(root, folder.resolve(), inputs(folder).files, {})
+            return key == keys.build_key(self._root, folder.resolve(), inputs(folder).files, {})
         except OSError:
             return False
 
-    def _report(self, done: int, total: int) -> None:
-        if self.progress is not None and total:
-            self.progress(done, total)
+
+def _groups(folders: Sequence[Path]) -> list[list[int]]:
+    """The indexes of `folders` by parent, the parents in the order they first appear."""
+    groups: dict[Path, list[int]] = {}
+    for n, folder in enumerate(folders):
+        groups.setdefault(folder.parent, []).append(n)
+    return list(groups.values())
 
 
 def _read(found: Inputs) -> list[str]:

@@ -9,12 +9,13 @@ namespace).
 from __future__ import annotations
 
 import os
+from contextlib import ExitStack
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
 from generator.api import Repository
-from generator.builds.batch import Builder
+from generator.builds.batch import Builder, Running
 from generator.catalog.load import checked_text, read_text, rendered_findings
 from generator.catalog.model import Catalog
 from generator.catalog.rules import CATALOG_RULES
@@ -84,10 +85,11 @@ def validate(
     (generator.validate.charts) [default: the repository's charts/, the Helm cache of the
     environment, pulls as GITOPSGEN_OFFLINE allows]."""
     top = None if changed_since is None else git.find_root(repo.root)
-    if changed_since is None or top is None:
-        return _validate(repo, scope, rules, changed_since, builder, shard, charts)
-    with git.changed_paths_ahead(top, changed_since):  # git runs while the catalog is read
-        return _validate(repo, scope, rules, changed_since, builder, shard, charts)
+    with ExitStack() as builds:  # the builds under way, stopped on any way out
+        if changed_since is None or top is None:
+            return _validate(repo, scope, rules, changed_since, builder, shard, charts, builds)
+        with git.changed_paths_ahead(top, changed_since):  # git runs while the catalog is read
+            return _validate(repo, scope, rules, changed_since, builder, shard, charts, builds)
 
 
 def _validate(
@@ -98,6 +100,7 @@ def _validate(
     builder: Builder | None,
     shard: Shard | None,
     charts: Charts | None,
+    stack: ExitStack,
 ) -> Validation:
     shard = None if shard is None or shard.count == 1 else shard
     reports = shard.reports if shard is not None else lambda _: True
@@ -106,8 +109,15 @@ def _validate(
     limits = repo.limits.manifests
     text = read_text(repo.catalog_path, shown, repo.limits.catalog)
     clean = CleanMemo(builder.cache) if builder.cache is not None else None
+    early: list[Running] = []
 
     def rendered_check(renderable: Located, model: Catalog) -> list[Finding]:
+        if scope is None and changed_since is None and shard is None:
+            # A whole run builds the folders of every pair the model has: they start now,
+            # while the rules run on what the catalog renders and the tree is compared.
+            folders = [repo.root / folder_path(e, a) for e, a in folders_of(model, None)]
+            started = builder.start(repo.root, [f for f in folders if f.is_dir()])
+            early.append(stack.enter_context(started))
         return rendered_findings(renderable, model, clean)
 
     memo = None if builder.cache is None else cached.KeptCatalog(builder.cache, text, shown)
@@ -150,9 +160,15 @@ def _validate(
         applications = sorted({p for file, p in argo.sources if reports(file)})
         wanted += [p for p in applications if p not in wanted]
     existing = [p for p in wanted if (repo.root / p).is_dir()]
-    done = builder.build(repo.root, [repo.root / p for p in existing])
-    builds = dict(zip(existing, done.builds, strict=True))
-    build_keys = dict(zip(existing, done.keys, strict=True))
+    folders = [repo.root / p for p in existing]
+    running = early[0] if early and early[0].folders == tuple(folders) else None
+    if running is None:  # the Applications name other folders too, or none started early
+        for started in early:
+            started.close()
+        running = stack.enter_context(builder.start(repo.root, folders))
+    # Each environment is checked once its folders are built, while the next ones build.
+    build_keys = dict(zip(existing, running.keys, strict=True))
+    on_disk = set(existing)
 
     targets = wanted_targets(catalog, None if scope is None else scope.pairs, shard)
     if charts is None:
@@ -165,10 +181,12 @@ def _validate(
     sources: Files = {}  # files read to place findings, shared by every environment
     for env in catalog.environments:
         here = [(a, folder_path(env.name, a)) for e, a in pairs if e == env.name]
-        own = [p for a, p in here if p in builds and (shard is None or shard.owns(a))]
-        beside = [p for a, p in here if p in builds and p not in own]
+        own = [p for a, p in here if p in on_disk and (shard is None or shard.owns(a))]
+        beside = [p for a, p in here if p in on_disk and p not in own]
         helm_folders = rendered.of_environment(env.name)
         if own or helm_folders:
+            ready = own + beside
+            builds = dict(zip(ready, running.wait([repo.root / p for p in ready]), strict=True))
             # A sum over the namespace needs every app of it, in this run and this shard.
             whole = shard is None and _whole(catalog, env.name, pairs)
             env_rules_in_scope = rules if whole else _partial(rules)
@@ -201,6 +219,7 @@ def _validate(
             )
             findings += env_findings
             in_force += [r.rule for r in env_rules]
+    builds = dict(zip(existing, running.finish().builds, strict=True))
     addon_findings, addon_rules_in_force = check_addons(
         catalog, rendered.addons, rules, rendered.keys, builder.cache, catalog_key
     )
