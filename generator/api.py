@@ -7,17 +7,26 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from generator.beside import beside
 from generator.builds import trees
 from generator.builds.cache import Cache
-from generator.catalog.load import catalog_from_text, load_catalog, read_text
+from generator.catalog.load import (
+    catalog_from_text,
+    checked_text,
+    load_catalog,
+    read_text,
+    rendered_findings,
+)
 from generator.catalog.model import Catalog
 from generator.constants import CATALOG_FILE, LOCK_FILE
 from generator.errors import FindingsError
+from generator.finding import Finding
 from generator.limits import DEFAULTS, InputLimits
 from generator.render.tree import Tree
 from generator.validate.cached import KeptCatalog
 from generator.validate.clean import CleanMemo
 from generator.writer import Plan, apply, exclusive, interrupted, pending, plan
+from generator.yamlio import Located
 
 if TYPE_CHECKING:  # imported by the jobs that use them: validate and generate start faster
     from generator.gitops.diff import RenderedDiff
@@ -72,10 +81,28 @@ def load(repo: Repository) -> Catalog:
 def _rendered(repo: Repository, text: str, cache: Cache | None) -> tuple[Catalog, Tree]:
     clean = CleanMemo(cache) if cache is not None else None
     memo = None if cache is None else KeptCatalog(cache, text, repo.catalog_shown)
-    catalog = catalog_from_text(
-        text, repo.catalog_shown, repo.root, repo.limits.catalog, clean=clean, memo=memo
+    key = None if memo is None else memo.key
+    early: list[Tree] = []  # the tree, rendered while the rules ran on its objects
+
+    def rendered_check(renderable: Located, model: Catalog) -> list[Finding]:
+        def check() -> tuple[list[Finding], int]:
+            before = 0 if cache is None else cache.written
+            found = rendered_findings(renderable, model, clean)
+            return found, 0 if cache is None else cache.written - before
+
+        (found, wrote), tree = beside(check, lambda: trees.whole(model, key, cache))
+        if tree is not None:  # the check ran in a child: count what it kept in the cache
+            early.append(tree)
+            if cache is not None:
+                cache.written += wrote
+        return found
+
+    _, checked = checked_text(
+        text, repo.catalog_shown, repo.root, repo.limits.catalog, rendered_check, memo
     )
-    return catalog, trees.whole(catalog, None if memo is None else memo.key, cache)
+    if checked.catalog is None:
+        raise FindingsError(checked.all)
+    return checked.catalog, early[0] if early else trees.whole(checked.catalog, key, cache)
 
 
 def _plan(repo: Repository, tree: Tree) -> Plan:
