@@ -7,40 +7,29 @@ cores, and the output is split back per folder (generator.builds.split). A folde
 be built alone (generator.builds.inputs says which), and every folder of an aggregate that
 fails or whose split is ambiguous, is built alone: halves of the aggregate first, down to one
 folder, so an error always comes from the folder's own build and names it. With a cache,
-folders whose inputs are unchanged are not built at all.
+folders whose inputs are unchanged are not built at all. The folders of one parent are
+handed to Kustomize before the next parent's are planned, and their results are taken as
+they finish (generator.builds.running).
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping, Sequence
-from concurrent import futures
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from math import ceil
 from pathlib import Path
-from threading import Lock
 
-from generator import kustomize
 from generator.builds import keys
 from generator.builds.cache import Cache
 from generator.builds.inputs import Claims, Id, Inputs, Reader, claims, inputs
+from generator.builds.running import BUILD, Builds, Progress, Running, read_paths
 from generator.builds.settled import Settled
-from generator.builds.split import split
 from generator.kustomize import Build
 
 # Measured (docs/benchmarks.md): about 50 overlays per aggregate is the fastest; Kustomize
 # grows quadratically in the size of one build beyond ~100.
 DEFAULT_BATCH = 50
-BUILD = "build"
-
-Progress = Callable[[int, int], None]  # (folders done, folders in all)
-
-
-@dataclass(frozen=True)
-class Builds:
-    builds: tuple[Build, ...]  # in the order asked
-    keys: tuple[str | None, ...]  # the cache key of each folder's inputs (None: uncacheable)
 
 
 @dataclass(frozen=True)
@@ -74,7 +63,8 @@ class Builder:
                 found[n] = inputs(folders[n], reader)
             return found[n]
 
-        running = Running(self, root, folders, memo, inputs_of)
+        workers = max(1, self.workers or os.cpu_count() or 2)
+        running = Running(self.cache, self.progress, workers, root, folders, memo, inputs_of)
         try:
             for group in _groups(folders):
                 for n in group:
@@ -115,105 +105,8 @@ class Builder:
             key = keys.build_key(root, folder.resolve(), found.files, digests)
         except OSError:  # a file went away while reading: build it, do not cache it
             return None
-        memo.put(str(folder), _read(found), key)
+        memo.put(str(folder), read_paths(found), key)
         return key
-
-
-class Running:
-    """Builds under way (Builder.start): the results of folders as their builds finish, each
-    kept in the cache when its inputs did not change while it built. Used as a context: on
-    leaving it, builds not started are dropped and those running are waited for."""
-
-    def __init__(
-        self,
-        builder: Builder,
-        root: Path,
-        folders: Sequence[Path],
-        memo: Settled | None,
-        inputs_of: Callable[[int], Inputs],
-    ) -> None:
-        self._builder = builder
-        self._root = root
-        self._folders = folders
-        self._index = {f: n for n, f in enumerate(folders)}
-        self._memo = memo
-        self._inputs_of = inputs_of
-        self.keys: list[str | None] = [None] * len(folders)  # see Builds.keys
-        self.results: dict[int, Build] = {}
-        self._pending: dict[Future[list[Build]], list[int]] = {}
-        self._pool = ThreadPoolExecutor(max_workers=max(1, builder.workers or os.cpu_count() or 2))
-        self._lock = Lock()
-        self._done = 0  # folders found in the cache or built, for the progress line
-
-    def __enter__(self) -> Running:
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.close()
-
-    @property
-    def folders(self) -> tuple[Path, ...]:
-        return tuple(self._folders)
-
-    def hit(self, n: int, build: Build) -> None:
-        """The folder at `n` needs no build: its output was in the cache (shown with the
-        next progress report)."""
-        self.results[n] = build
-        with self._lock:
-            self._done += 1
-
-    def submit(self, task: list[int], claimed: list[Claims | None]) -> None:
-        future = self._pool.submit(_run, [self._folders[n] for n in task], claimed)
-        self._pending[future] = task
-        future.add_done_callback(lambda _: self.report(len(task)))
-
-    def report(self, done: int) -> None:
-        """Count `done` more folders done and show the progress (from any thread)."""
-        with self._lock:
-            self._done += done
-            if self._builder.progress is not None and self._folders:
-                self._builder.progress(self._done, len(self._folders))
-
-    def wait(self, folders: Sequence[Path]) -> list[Build]:
-        """The builds of `folders` (some of those given to Builder.start), once built."""
-        return self._wait([self._index[f] for f in folders])
-
-    def finish(self) -> Builds:
-        """Every build, once all finished; the memo of keys saved."""
-        builds = self._wait(range(len(self._folders)))
-        if self._memo is not None:
-            self._memo.save()
-        return Builds(tuple(builds), tuple(self.keys))
-
-    def _wait(self, wanted: Sequence[int]) -> list[Build]:
-        while any(n not in self.results for n in wanted):
-            finished, _ = futures.wait(self._pending, return_when=futures.FIRST_COMPLETED)
-            for future in finished:
-                self._take(self._pending.pop(future), future.result())
-        return [self.results[n] for n in wanted]
-
-    def close(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
-
-    def _take(self, task: list[int], builds: list[Build]) -> None:
-        cache, memo = self._builder.cache, self._memo
-        for n, build in zip(task, builds, strict=True):
-            self.results[n] = build
-            key = self.keys[n]
-            if cache is None or memo is None or key is None or not build.ok:
-                continue
-            if self._same(self._folders[n], key, self._inputs_of(n), memo):
-                cache.put(BUILD, key, build.output)
-
-    def _same(self, folder: Path, key: str, found: Inputs, memo: Settled) -> bool:
-        """Whether no input of `folder` changed while it built: its inputs were settled when
-        the run started and their stats are still the same, or else its key read again is."""
-        if memo.unchanged(_read(found)):
-            return True
-        try:
-            return key == keys.build_key(self._root, folder.resolve(), inputs(folder).files, {})
-        except OSError:
-            return False
 
 
 def _groups(folders: Sequence[Path]) -> list[list[int]]:
@@ -222,11 +115,6 @@ def _groups(folders: Sequence[Path]) -> list[list[int]]:
     for n, folder in enumerate(folders):
         groups.setdefault(folder.parent, []).append(n)
     return list(groups.values())
-
-
-def _read(found: Inputs) -> list[str]:
-    """Every path the folder's inputs depend on: the files, and the folders and paths watched."""
-    return [*map(str, found.files), *map(str, found.watched)]
 
 
 @dataclass
@@ -263,17 +151,3 @@ def _plan(
         step = ceil(len(lane.folders) / ceil(len(lane.folders) / size))
         tasks += [lane.folders[i : i + step] for i in range(0, len(lane.folders), step)]
     return sorted(tasks, key=len, reverse=True)
-
-
-def _run(folders: list[Path], claimed: list[Claims | None]) -> list[Build]:
-    """Build the folders together; halves of them when that fails or cannot be split."""
-    if len(folders) == 1:
-        return [kustomize.build(folders[0])]
-    together = kustomize.build_together(folders)
-    known = {f: c for f, c in zip(folders, claimed, strict=True) if c is not None}
-    if together.ok and len(known) == len(folders):
-        parts = split(together.output, known)
-        if parts is not None:
-            return [Build(f, parts[f], "") for f in folders]
-    half = len(folders) // 2
-    return _run(folders[:half], claimed[:half]) + _run(folders[half:], claimed[half:])

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TextIO
 
-from generator.builds.batch import Progress
+from generator.builds.running import Progress
 
 # A run shorter than this shows no line at all; the line is rewritten at most this often.
 QUIET_FOR = 1.0

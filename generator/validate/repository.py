@@ -15,7 +15,8 @@ from functools import partial
 from pathlib import Path
 
 from generator.api import Repository
-from generator.builds.batch import Builder, Running
+from generator.builds.batch import Builder
+from generator.builds.running import Running
 from generator.catalog.load import checked_text, read_text, rendered_findings
 from generator.catalog.model import Catalog
 from generator.catalog.rules import CATALOG_RULES
@@ -166,7 +167,6 @@ def _validate(
         for started in early:
             started.close()
         running = stack.enter_context(builder.start(repo.root, folders))
-    # Each environment is checked once its folders are built, while the next ones build.
     build_keys = dict(zip(existing, running.keys, strict=True))
     on_disk = set(existing)
 
@@ -185,6 +185,7 @@ def _validate(
         beside = [p for a, p in here if p in on_disk and p not in own]
         helm_folders = rendered.of_environment(env.name)
         if own or helm_folders:
+            # Checked once its own folders are built, while the next environments build.
             ready = own + beside
             builds = dict(zip(ready, running.wait([repo.root / p for p in ready]), strict=True))
             # A sum over the namespace needs every app of it, in this run and this shard.
