@@ -113,8 +113,3 @@ def test_every_overlay_builds_and_validates(name, tmp_path):
     workloads = {a.kind for a in catalog.apps}
     assert {*workloads, "ServiceAccount", "Namespace", "NetworkPolicy"} <= kinds
     assert {d["kind"] for d in argo} == {"AppProject", "Application"}
-
-
-def test_kustomize_output_is_read_as_text_mode_read_it():
-    # Through a file now, not a pipe: the same text subprocess's text mode gave.
-    assert kustomize._text("a: b\r\nc: é\rd\n".encode()) == "a: b\nc: é\nd\n"
