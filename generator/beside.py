@@ -2,8 +2,9 @@
 process meanwhile (generate checks what the catalog renders while it renders the tree).
 
 A fork is used only where it is safe and pays: POSIX's `fork` outside macOS (whose system
-libraries do not survive a fork without exec), more than one core, and no other thread
-running (a lock another thread holds would stay held in the child). Elsewhere, and whenever
+libraries do not survive a fork without exec), more than one core, no other thread running
+(a lock another thread holds would stay held in the child) and no Go runtime loaded (Helm's
+SDK runs threads Python does not count). Elsewhere, and whenever
 the child fails to hand its result back, the work runs in this process and its outcome is
 the same: the child's result or exception is that of the same call here.
 """
@@ -21,6 +22,8 @@ from typing import TypeVar
 T = TypeVar("T")
 U = TypeVar("U")
 
+GO_RUNTIME = "helm_python"  # the module that loads Helm's Go SDK (generator.helm)
+
 
 def can_fork() -> bool:
     return (
@@ -28,6 +31,7 @@ def can_fork() -> bool:
         and sys.platform != "darwin"
         and (os.cpu_count() or 1) > 1
         and threading.active_count() == 1
+        and GO_RUNTIME not in sys.modules
     )
 
 

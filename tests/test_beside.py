@@ -92,6 +92,15 @@ def test_with_another_thread_running_the_work_runs_here_alone():
         other.join()
 
 
+def test_no_fork_with_helms_go_runtime_loaded(monkeypatch):
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.delitem(sys.modules, beside.GO_RUNTIME, raising=False)
+    alone = beside.can_fork()
+    monkeypatch.setitem(sys.modules, beside.GO_RUNTIME, object())
+    assert (alone, beside.can_fork()) == (hasattr(os, "fork") and sys.platform != "darwin", False)
+
+
 # The command, counting the children it forks (the last line of its stderr).
 COUNTING = textwrap.dedent(
     """
