@@ -55,10 +55,11 @@ class _Dumper(_Base):  # type: ignore[misc, valid-type]
 
 
 _Dumper.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:y|Y|n|N)$"), list("yYnN"))
-# YAML 1.2 core-schema numbers that YAML 1.1 reads as strings (go-yaml v3 also drops '_').
+# YAML 1.2 core-schema numbers that YAML 1.1 reads as strings (go-yaml v3 also drops '_',
+# and parses what follows a `0b` or `0o` as a signed number: `0b+0` is 0, `0o-7` is -7).
 _Dumper.add_implicit_resolver(
     "tag:yaml.org,2002:int",
-    re.compile(r"^[-+]?(?:0o[0-7_]+|0b[01_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*)$"),
+    re.compile(r"^[-+]?(?:0o_*[-+]?[0-7_]+|0b_*[-+]?[01_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*)$"),
     list("-+0123456789"),
 )
 _Dumper.add_implicit_resolver(

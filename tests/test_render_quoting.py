@@ -16,7 +16,7 @@ repository: {url: https://git.example.com/gitops.git}
 clusters:
   main: {server: https://main.example.com, kubernetesVersion: "1.31"}
 teams:
-  web: {groups: ["0o17", "y"]}
+  web: {groups: ["0o17", "y", "0b+0", "0o-7"]}
 environments:
   dev: {cluster: main, namespace: "n", access: {web: view}}
 apps:
@@ -35,9 +35,10 @@ apps:
 
 def test_strings_that_other_yaml_readers_take_for_numbers_or_booleans_are_quoted():
     values = ["0o17", "1e3", "1_000", "0b11", "+1", ".5", "y", "N", "x1", "e3", "yes", 7, True]
+    values += ["0b+0", "0o-7", "0b_+1", "0x+1"]  # go-yaml: 0, -7, 1; a string
     assert dump({"v": values}) == (
         "v:\n- '0o17'\n- '1e3'\n- '1_000'\n- '0b11'\n- '+1'\n- '.5'\n- 'y'\n- 'N'\n"
-        "- x1\n- e3\n- 'yes'\n- 7\n- true\n"
+        "- x1\n- e3\n- 'yes'\n- 7\n- true\n- '0b+0'\n- '0o-7'\n- '0b_+1'\n- 0x+1\n"
     )
 
 
@@ -96,4 +97,4 @@ def test_config_only_in_an_environment_and_quoted_values_build_as_written(tmp_pa
     assert container["livenessProbe"] == {"exec": {"command": ["1e3", "1_000", "0x1F"]}}
     assert objects[("Namespace", "n")]["metadata"]["name"] == "n"
     binding = objects[("RoleBinding", "team-web")]
-    assert [s["name"] for s in binding["subjects"]] == ["0o17", "y"]
+    assert [s["name"] for s in binding["subjects"]] == ["0o17", "y", "0b+0", "0o-7"]
