@@ -12,7 +12,6 @@ from generator.builds import trees
 from generator.builds.cache import Cache
 from generator.catalog.load import (
     catalog_from_text,
-    checked_text,
     load_catalog,
     read_text,
     rendered_findings,
@@ -97,12 +96,15 @@ def _rendered(repo: Repository, text: str, cache: Cache | None) -> tuple[Catalog
                 cache.written += wrote
         return found
 
-    _, checked = checked_text(
-        text, repo.catalog_shown, repo.root, repo.limits.catalog, rendered_check, memo
+    catalog = catalog_from_text(
+        text,
+        repo.catalog_shown,
+        repo.root,
+        repo.limits.catalog,
+        memo=memo,
+        rendered_check=rendered_check,
     )
-    if checked.catalog is None:
-        raise FindingsError(checked.all)
-    return checked.catalog, early[0] if early else trees.whole(checked.catalog, key, cache)
+    return catalog, early[0] if early else trees.whole(catalog, key, cache)
 
 
 def _plan(repo: Repository, tree: Tree) -> Plan:

@@ -104,7 +104,12 @@ def test_a_refused_catalog_stops_the_builds_it_started(tmp_path, monkeypatch):
     builds_calling(monkeypatch, started.append)
     threads = threading.active_count()
     validation = repository.validate(Repository.at(root))
-    assert [f.rule for f in validation.result.findings] == ["quota-exceeded"]
+    assert [str(f) for f in validation.result.findings] == [
+        "catalog.yaml:56:7: error: in 'dev': requests.cpu 1 exceeds the quota 500m (Deployment "
+        "payments-api 1+1 pods x 200m = 400m, Deployment ledger 1+1 pods x 100m = 200m, "
+        "Deployment web 1+1 pods x 100m = 200m, Deployment worker 1+1 pods x 100m = 200m); lower "
+        "replicas or requests, or raise the quota (quota-exceeded)"
+    ]
     assert validation.built == ()
     assert started  # the builds had started with the catalog's model
     assert threading.active_count() == threads  # and no thread of theirs is left

@@ -76,7 +76,7 @@ class Builder:
                 todo = [n for n in group if n not in running.results]
                 batched = self.batch > 1
                 claimed = {n: claims(inputs_of(n), reader) if batched else None for n in todo}
-                for task in _plan(todo, folders, claimed, self.batch):
+                for task in _plan(todo, claimed, self.batch):
                     running.submit(task, [claimed[n] for n in task])
         except BaseException:
             running.close()
@@ -128,26 +128,23 @@ class _Lane:
         return not (self.claims & claims.names or self.claims & claims.generated)
 
 
-def _plan(
-    todo: list[int], folders: Sequence[Path], claimed: Mapping[int, Claims | None], size: int
-) -> list[list[int]]:
-    """Tasks of folder indexes: aggregates of folders with one parent, balanced and at most
-    `size` each, and single folders; the biggest first."""
-    groups: dict[Path, list[_Lane]] = {}
+def _plan(todo: list[int], claimed: Mapping[int, Claims | None], size: int) -> list[list[int]]:
+    """Tasks of the folder indexes of one parent: aggregates of folders that claim no object
+    of another, balanced and at most `size` each, and single folders; the biggest first."""
+    lanes: list[_Lane] = []
     tasks: list[list[int]] = []
     for n in todo:
         claims = claimed[n]
         if size <= 1 or claims is None:
             tasks.append([n])
             continue
-        lanes = groups.setdefault(folders[n].parent, [])
         lane = next((lane for lane in lanes if lane.takes(claims)), None)
         if lane is None:
             lane = _Lane([], set())
             lanes.append(lane)
         lane.folders.append(n)
         lane.claims |= claims.names | claims.generated
-    for lane in (lane for lanes in groups.values() for lane in lanes):
+    for lane in lanes:
         step = ceil(len(lane.folders) / ceil(len(lane.folders) / size))
         tasks += [lane.folders[i : i + step] for i in range(0, len(lane.folders), step)]
     return sorted(tasks, key=len, reverse=True)

@@ -158,13 +158,18 @@ def catalog_from_text(
     preflight: bool = True,
     clean: CleanMemo | None = None,
     memo: CatalogMemo | None = None,
+    rendered_check: RenderedCheck | None = None,
 ) -> Catalog:
     """The catalog model from a catalog's text (e.g. read from git); raises InputError or
     FindingsError, positions named after `shown`. Without `preflight` the manifest rules do
     not run on what it renders (a catalog at an older revision, only rendered to compare);
-    `clean` remembers the environments that passed them. `memo` gives what was found for
-    the same text before (generator.validate.cached)."""
-    rendered_check = partial(rendered_findings, clean=clean) if preflight else None
+    `clean` remembers the environments that passed them, and `rendered_check` runs them in
+    place of rendered_findings (generate's, beside its render). `memo` gives what was found
+    for the same text before (generator.validate.cached)."""
+    if not preflight:
+        rendered_check = None
+    elif rendered_check is None:
+        rendered_check = partial(rendered_findings, clean=clean)
     _, checked = checked_text(text, shown, root, limits, rendered_check, memo)
     if checked.catalog is None:
         raise FindingsError(checked.all)
