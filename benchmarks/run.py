@@ -20,8 +20,9 @@ Run: .venv/bin/python benchmarks/run.py [--write docs/benchmarks.md] [--only ROW
 8. `scale` (only when named: it takes about half an hour): every command at `--apps 100 1000`
    apps as a process of its own, with peak memory, against the naive pipeline and the floor
    (Kustomize alone), and the targets met or missed (benchmarks/scale.py, its own section);
-   cProfile summaries of generate and validate --changed at the largest size go to
-   `--profiles` (benchmarks/profiles/). `--big-repeat` runs of the long rows (default 1).
+   cProfile summaries of generate, validate --changed and a cold validate at the largest
+   size go to `--profiles` (benchmarks/profiles/). `--big-repeat` runs of the long rows
+   (default 1).
 
 `--only` runs the rows named; with `--write` the report keeps the other rows already in the
 file.

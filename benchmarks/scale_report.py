@@ -236,5 +236,24 @@ def section(sizes: list[Size], cores: int, repeat: int) -> list[str]:
         "builds run on both cores, so a cold validate or the floor takes about half its CPU",
         "time on an idle machine. `generate` checks what the catalog renders in a forked",
         "child while it renders the tree, so its CPU time can exceed its wall time too.",
+        "",
+        *bounds(large, cores),
     ]
     return lines
+
+
+def bounds(large: Size, cores: int) -> list[str]:
+    """What bounds the two validate targets, from this run's own numbers."""
+    floor, naive = large.seconds("floor"), large.seconds("naive")
+    return [
+        "What bounds the cold validate: it runs the tuned floor's builds "
+        f"({large.cpu('floor-tuned'):.1f} CPU s here) and, on the same cores, reads their "
+        f"output and runs the rules on it ({large.cpu('cold'):.1f} CPU s in all). With every "
+        f"core busy its wall time is at least its CPU time over the cores, here "
+        f"{large.cpu('cold') / cores:.1f} s against the floor's {floor:.1f} s. The "
+        f"naive pipeline is {naive / floor:.1f}x the floor, so being 20x faster than it "
+        f"would take a cold validate at {naive / 20 / floor:.2f}x the floor. Where the time "
+        f"goes: `benchmarks/profiles/validate-cold-{large.apps}.txt` and "
+        f"`generate-{large.apps}.txt` (cProfile of gitopsgen's own process; Kustomize's "
+        "processes show as the time spent waiting for them).",
+    ]
