@@ -55,7 +55,10 @@ SCRIPT = textwrap.dedent(
 )
 
 
-@pytest.mark.skipif(not hasattr(os, "fork") or sys.platform == "darwin", reason="no safe fork")
+@pytest.mark.skipif(
+    not hasattr(os, "fork") or sys.platform == "darwin",
+    reason="beside forks only where os.fork is safe: POSIX outside macOS",
+)
 def test_work_runs_in_a_child_with_the_outcome_of_the_same_call_here():
     done = subprocess.run(
         [sys.executable, "-c", SCRIPT],

@@ -6,10 +6,13 @@ one side wait for the other (with a bound, so the old order fails instead of han
 
 import threading
 
+import pytest
+
 from generator import kustomize
 from generator.api import Repository, generate
 from generator.builds.batch import Builder
 from generator.builds.cache import Cache
+from generator.builds.running import Running
 from generator.validate import repository
 from generator.validate.tree_check import Scope
 from tests.helpers import ROOT, make_repo
@@ -140,3 +143,11 @@ def test_progress_counts_each_folder_once(tmp_path):
     assert [done for done, _ in cold] == sorted(done for done, _ in cold)
     assert (cold[0][0], cold[-1], {t for _, t in cold}) == (0, (total, total), {total})
     assert warm == [(total, total)]  # every folder from the cache, shown once
+
+
+def test_waiting_for_a_folder_nothing_builds_fails_instead_of_hanging(tmp_path):
+    folders = [tmp_path / "a", tmp_path / "b"]
+    running = Running(None, None, 1, tmp_path, folders, None, lambda n: None)
+    with running, pytest.raises(LookupError) as raised:
+        running.wait([folders[1]])
+    assert str(raised.value) == f"{folders[1]} is neither built nor building"

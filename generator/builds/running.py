@@ -105,6 +105,9 @@ class Running:
 
     def _wait(self, wanted: Sequence[int]) -> list[Build]:
         while any(n not in self.results for n in wanted):
+            if not self._pending:  # nothing under way would ever give it: fail, not hang
+                missing = next(n for n in wanted if n not in self.results)
+                raise LookupError(f"{self._folders[missing]} is neither built nor building")
             finished, _ = futures.wait(self._pending, return_when=futures.FIRST_COMPLETED)
             for future in finished:
                 self._take(self._pending.pop(future), future.result())
